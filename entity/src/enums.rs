@@ -1,0 +1,204 @@
+//! Enumerations stored as strings in the database.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// 吉林市 region kinds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RegionKind {
+    #[sea_orm(string_value = "CITY")]
+    City,
+    #[sea_orm(string_value = "DISTRICT")]
+    District,
+    #[sea_orm(string_value = "COUNTY")]
+    County,
+    #[sea_orm(string_value = "COUNTY_CITY")]
+    CountyCity,
+    #[sea_orm(string_value = "DEVELOPMENT_ZONE")]
+    DevelopmentZone,
+}
+
+/// Education level of a catalogue entry (中职, 高职专科, 职业本科).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CatalogueLevel {
+    #[sea_orm(string_value = "VOCATIONAL_SECONDARY")]
+    VocationalSecondary,
+    #[sea_orm(string_value = "VOCATIONAL_ASSOCIATE")]
+    VocationalAssociate,
+    #[sea_orm(string_value = "VOCATIONAL_BACHELOR")]
+    VocationalBachelor,
+}
+
+/// Depth in the catalogue: 专业大类, 专业类, 专业.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CatalogueItemLevel {
+    #[sea_orm(string_value = "CATEGORY")]
+    Category,
+    #[sea_orm(string_value = "CLASS")]
+    Class,
+    #[sea_orm(string_value = "MAJOR")]
+    Major,
+}
+
+/// What kind of school a college is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CollegeLevel {
+    #[sea_orm(string_value = "SECONDARY_VOCATIONAL")]
+    SecondaryVocational,
+    #[sea_orm(string_value = "HIGHER_VOCATIONAL")]
+    HigherVocational,
+    #[sea_orm(string_value = "VOCATIONAL_BACHELOR")]
+    VocationalBachelor,
+    #[sea_orm(string_value = "UNDERGRADUATE")]
+    Undergraduate,
+    #[sea_orm(string_value = "TRAINING_BASE")]
+    TrainingBase,
+}
+
+/// Who runs a college (市属, 省属, ...).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CollegeOwnership {
+    #[sea_orm(string_value = "CITY")]
+    City,
+    #[sea_orm(string_value = "PROVINCE")]
+    Province,
+    #[sea_orm(string_value = "NATIONAL")]
+    National,
+    #[sea_orm(string_value = "PRIVATE")]
+    Private,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Enterprise size class.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EnterpriseSize {
+    #[sea_orm(string_value = "MICRO")]
+    Micro,
+    #[sea_orm(string_value = "SMALL")]
+    Small,
+    #[sea_orm(string_value = "MEDIUM")]
+    Medium,
+    #[sea_orm(string_value = "LARGE")]
+    Large,
+}
+
+/// Minimum education a posting asks for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EducationRequirement {
+    #[sea_orm(string_value = "ANY")]
+    Any,
+    #[sea_orm(string_value = "JUNIOR_SECONDARY")]
+    JuniorSecondary,
+    #[sea_orm(string_value = "SENIOR_SECONDARY")]
+    SeniorSecondary,
+    #[sea_orm(string_value = "ASSOCIATE")]
+    Associate,
+    #[sea_orm(string_value = "BACHELOR")]
+    Bachelor,
+    #[sea_orm(string_value = "MASTER")]
+    Master,
+    #[sea_orm(string_value = "DOCTORATE")]
+    Doctorate,
+}
+
+/// Life cycle of a demand posting: draft → published → closed.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PostingStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}
+
+/// Where a row came from.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecordSource {
+    #[sea_orm(string_value = "MANUAL")]
+    Manual,
+    #[sea_orm(string_value = "IMPORTED")]
+    Imported,
+    #[sea_orm(string_value = "DEMO")]
+    Demo,
+}
+
+/// 新型学徒制 places or a production internship base.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OfferKind {
+    #[sea_orm(string_value = "APPRENTICESHIP")]
+    Apprenticeship,
+    #[sea_orm(string_value = "INTERNSHIP_BASE")]
+    InternshipBase,
+}
+
+/// Kind of public training course.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CourseKind {
+    #[sea_orm(string_value = "PRACTICAL_TECHNOLOGY")]
+    PracticalTechnology,
+    #[sea_orm(string_value = "SKILL_APPRAISAL")]
+    SkillAppraisal,
+    #[sea_orm(string_value = "CERTIFICATE_TRAINING")]
+    CertificateTraining,
+}
+
+/// What a change-log row records.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChangeOperation {
+    #[sea_orm(string_value = "CREATE")]
+    Create,
+    #[sea_orm(string_value = "UPDATE")]
+    Update,
+    #[sea_orm(string_value = "DELETE")]
+    Delete,
+}

@@ -1,0 +1,44 @@
+//! The hub's sea-orm entities: plain data, no GraphQL and no HTTP.
+
+pub use sea_orm;
+
+/// 新型学徒制 places or a production internship base offered by an enterprise.
+pub mod apprenticeship_offer;
+/// An entry of the 职业教育专业目录(2021年): 专业大类, 专业类 or 专业.
+pub mod catalogue_entry;
+/// A vocational skill level certificate (职业技能等级证书, the X of 1+X).
+pub mod certificate;
+/// A catalogue entry a certificate is aligned with.
+pub mod certificate_catalogue_entry;
+/// An occupation a certificate qualifies for.
+pub mod certificate_occupation;
+/// One write, appended in the transaction that made it; the search indexer tails these in `seq` order.
+pub mod change_log;
+/// A college or regional training base.
+pub mod college;
+/// Talent demand published by an industry association.
+pub mod demand_posting;
+/// An enterprise that employs, trains apprentices or hosts interns.
+pub mod enterprise;
+/// Enumerations stored as strings.
+pub mod enums;
+/// An industry association that publishes talent demand.
+pub mod industry_association;
+/// A detailed occupation (细类) of the 职业分类大典(2022年版).
+pub mod occupation;
+/// An occupation an apprenticeship offer trains for.
+pub mod offer_occupation;
+/// A certificate a demand posting requires.
+pub mod posting_certificate;
+/// An occupation a demand posting asks for.
+pub mod posting_occupation;
+/// A program that a college runs, on the 2021 catalogue where it matches.
+pub mod program;
+/// A certificate a program offers.
+pub mod program_certificate;
+/// An occupation a program prepares for.
+pub mod program_occupation;
+/// A region of 吉林市.
+pub mod region;
+/// A public training course (社会化培训) run by a college or training base.
+pub mod training_course;
