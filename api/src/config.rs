@@ -1,0 +1,113 @@
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// Where the hub listens and keeps its data. Every field has a default that
+/// runs with zero setup; flags and `HUB_...`/`DATABASE_URL` environment
+/// variables override them (see `cli`).
+#[derive(Clone)]
+pub struct Settings {
+    /// Address of the HTTP server (`HUB_ADDR`, default `127.0.0.1:8080`).
+    pub addr: SocketAddr,
+    /// Directory of the embedded database and the search index
+    /// (`HUB_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...` (`DATABASE_URL`); default SQLite
+    /// file `hub.db` in the data dir.
+    pub database_url: Option<String>,
+    /// Load the Jilin City demo dataset when the database is empty.
+    pub load_demo: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            load_demo: true,
+        }
+    }
+}
+
+impl Settings {
+    /// The database URL in force: the configured one, or SQLite in the data
+    /// dir (created when missing).
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("hub.db").display()
+            ),
+        }
+    }
+
+    /// The database URL with any password replaced, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact_password(&self.database_url())
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Settings")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.redacted_database_url())
+            .field("load_demo", &self.load_demo)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_string();
+    };
+    let credentials = &authority[..at];
+    match credentials.find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &credentials[..colon],
+            &rest[at..]
+        ),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        assert_eq!(
+            redact_password("postgres://hub:s3cret@localhost:5432/hub"),
+            "postgres://hub:***@localhost:5432/hub"
+        );
+        assert_eq!(
+            redact_password("postgres://hub@localhost/hub"),
+            "postgres://hub@localhost/hub"
+        );
+        assert_eq!(
+            redact_password("sqlite://data/hub.db?mode=rwc"),
+            "sqlite://data/hub.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn the_default_database_is_sqlite_in_the_data_dir() {
+        let settings = Settings {
+            data_dir: PathBuf::from("/tmp/x"),
+            ..Settings::default()
+        };
+        assert_eq!(settings.database_url(), "sqlite:///tmp/x/hub.db?mode=rwc");
+    }
+}

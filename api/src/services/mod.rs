@@ -1,0 +1,460 @@
+//! Write paths. Each service function validates its input completely, then
+//! writes in one transaction that also appends to the change log; invalid
+//! input writes nothing and comes back as field errors.
+
+pub mod courses;
+pub mod offers;
+pub mod postings;
+pub mod programs;
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    catalogue_entry, certificate, change_log, enums::ChangeOperation, occupation, region,
+};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Query},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
+};
+
+/// Why a write was refused.
+#[derive(Debug)]
+pub enum ServiceError {
+    /// The input is invalid; nothing was written.
+    Invalid(Vec<FieldError>),
+    /// The database failed.
+    Database(DbErr),
+}
+
+impl From<DbErr> for ServiceError {
+    fn from(error: DbErr) -> Self {
+        ServiceError::Database(error)
+    }
+}
+
+impl ServiceError {
+    /// A refusal because of one field.
+    pub fn field(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+        let mut validator = Validator::new();
+        validator.add(field, code, message);
+        ServiceError::Invalid(validator.errors)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// What is wrong with a field of the input, as `userErrors` report it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum UserErrorCode {
+    /// A required value is empty.
+    Blank,
+    /// A text is longer than allowed.
+    TooLong,
+    /// A value is malformed (an id of the wrong kind, an unknown code...).
+    Invalid,
+    /// The referenced object does not exist.
+    NotFound,
+    /// A number is outside its allowed range.
+    OutOfRange,
+    /// A pair of values is reversed (minimum above maximum, end before start).
+    InvalidRange,
+    /// The object is in a state that does not allow the operation.
+    InvalidState,
+    /// A cooperation cycle is longer than the city allows.
+    CycleTooLong,
+    /// Another object already uses this unique value.
+    Taken,
+}
+
+/// One problem with one input field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    /// Path to the field, e.g. `["input", "salaryMin"]`.
+    pub field: Vec<String>,
+    pub code: UserErrorCode,
+    pub message: String,
+}
+
+/// Collects field errors; a write goes ahead only when it stays empty.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: UserErrorCode, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: vec!["input".to_string(), field.to_string()],
+            code,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// A required text: not blank, at most `max_chars` characters.
+    pub fn required_text(&mut self, field: &str, label: &str, value: &str, max_chars: usize) {
+        if value.trim().is_empty() {
+            self.add(
+                field,
+                UserErrorCode::Blank,
+                format!("{label}不能为空 ({field} must not be blank)"),
+            );
+        } else {
+            self.optional_text(field, label, value, max_chars);
+        }
+    }
+
+    /// An optional text of at most `max_chars` characters.
+    pub fn optional_text(&mut self, field: &str, label: &str, value: &str, max_chars: usize) {
+        let length = value.chars().count();
+        if length > max_chars {
+            self.add(
+                field,
+                UserErrorCode::TooLong,
+                format!("{label}最多 {max_chars} 个字符，现为 {length} 个 ({field} is too long)"),
+            );
+        }
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn number_in(&mut self, field: &str, label: &str, value: i32, min: i32, max: i32) {
+        if value < min || value > max {
+            self.add(
+                field,
+                UserErrorCode::OutOfRange,
+                format!("{label}须在 {min} 到 {max} 之间，现为 {value} ({field} is out of range)"),
+            );
+        }
+    }
+
+    /// `low <= high` when both are present.
+    pub fn ordered<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        message: &str,
+        low: Option<T>,
+        high: Option<T>,
+    ) {
+        if let (Some(low), Some(high)) = (low, high) {
+            if low > high {
+                self.add(
+                    field,
+                    UserErrorCode::InvalidRange,
+                    format!("{message} ({low} > {high})"),
+                );
+            }
+        }
+    }
+
+    pub fn finish(self) -> ServiceResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::Invalid(self.errors))
+        }
+    }
+}
+
+/// Longest title or name a user may write.
+pub const MAX_TITLE: usize = 120;
+/// Longest free text (descriptions) a user may write.
+pub const MAX_TEXT: usize = 10_000;
+/// Longest short label (a skill, a schedule line).
+pub const MAX_LABEL: usize = 60;
+/// Most items in one list input (skills, occupation codes, certificates).
+pub const MAX_ITEMS: usize = 50;
+
+/// Appends one row to the change log, inside the caller's transaction.
+pub async fn append_change<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    entity_id: i32,
+    operation: ChangeOperation,
+) -> Result<(), DbErr> {
+    change_log::ActiveModel {
+        entity: Set(entity.to_string()),
+        entity_id: Set(entity_id),
+        operation: Set(operation),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the rows of a link table that belong to `owner_id`.
+pub async fn replace_links<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    target_column: &'static str,
+    owner_id: i32,
+    targets: &[i32],
+) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(table)
+        .and_where(Expr::col(owner_column).eq(owner_id))
+        .take();
+    db.execute(&delete).await?;
+    let unique: BTreeSet<i32> = targets.iter().copied().collect();
+    if unique.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(table)
+        .columns([owner_column, target_column]);
+    for target in unique {
+        insert.values_panic([owner_id.into(), target.into()]);
+    }
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// Checks that a region exists.
+pub async fn check_region<C: ConnectionTrait>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    region_id: Option<i32>,
+) -> Result<(), DbErr> {
+    if let Some(id) = region_id {
+        if region::Entity::find_by_id(id).one(db).await?.is_none() {
+            validator.add(
+                field,
+                UserErrorCode::NotFound,
+                format!("地区不存在 (no region with id {id})"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a row of `E` with this id exists.
+pub async fn check_exists<E, C>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    label: &str,
+    id: Option<i32>,
+) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    if let Some(id) = id {
+        if E::find_by_id(id).one(db).await?.is_none() {
+            validator.add(
+                field,
+                UserErrorCode::NotFound,
+                format!("{label}不存在 (no {field} {id})"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Resolves occupation codes to ids; unknown codes become field errors.
+pub async fn resolve_occupation_codes<C: ConnectionTrait>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<i32>, DbErr> {
+    if codes.len() > MAX_ITEMS {
+        validator.add(
+            field,
+            UserErrorCode::OutOfRange,
+            format!("最多 {MAX_ITEMS} 个职业 (at most {MAX_ITEMS} occupations)"),
+        );
+        return Ok(Vec::new());
+    }
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let trimmed: Vec<String> = codes.iter().map(|code| code.trim().to_string()).collect();
+    let found: HashMap<String, i32> = occupation::Entity::find()
+        .select_only()
+        .column(occupation::Column::Code)
+        .column(occupation::Column::Id)
+        .filter(occupation::Column::Code.is_in(trimmed.clone()))
+        .into_tuple::<(String, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut ids = Vec::new();
+    for code in &trimmed {
+        match found.get(code) {
+            Some(id) => ids.push(*id),
+            None => validator.add(
+                field,
+                UserErrorCode::NotFound,
+                format!(
+                    "职业编码不存在: `{code}` (unknown occupation code, expected e.g. 6-18-02-04)"
+                ),
+            ),
+        }
+    }
+    Ok(ids)
+}
+
+/// Checks that every certificate id exists.
+pub async fn check_certificates<C: ConnectionTrait>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    ids: &[i32],
+) -> Result<(), DbErr> {
+    if ids.len() > MAX_ITEMS {
+        validator.add(
+            field,
+            UserErrorCode::OutOfRange,
+            format!("最多 {MAX_ITEMS} 个证书 (at most {MAX_ITEMS} certificates)"),
+        );
+        return Ok(());
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found: BTreeSet<i32> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::Id)
+        .filter(certificate::Column::Id.is_in(ids.to_vec()))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    for id in ids {
+        if !found.contains(id) {
+            validator.add(
+                field,
+                UserErrorCode::NotFound,
+                format!("证书不存在 (no certificate with id {id})"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a catalogue code (`460305`, `520101K`) of a 专业 to its id.
+pub async fn resolve_catalogue_code<C: ConnectionTrait>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    code: Option<&str>,
+) -> Result<Option<i32>, DbErr> {
+    let Some(code) = code.map(str::trim) else {
+        return Ok(None);
+    };
+    let entry = catalogue_entry::Entity::find()
+        .filter(catalogue_entry::Column::Code.eq(code))
+        .one(db)
+        .await?;
+    match entry {
+        Some(entry) if entry.item_level == entity::enums::CatalogueItemLevel::Major => {
+            Ok(Some(entry.id))
+        }
+        Some(_) => {
+            validator.add(
+                field,
+                UserErrorCode::Invalid,
+                format!("`{code}` 是专业大类或专业类，不是专业 (not a program-level code)"),
+            );
+            Ok(None)
+        }
+        None => {
+            validator.add(
+                field,
+                UserErrorCode::NotFound,
+                format!("专业目录中没有代码 `{code}` (unknown catalogue code)"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// A list of short labels: each non-blank and short, at most `MAX_ITEMS`.
+pub fn check_labels(validator: &mut Validator, field: &str, labels: &[String]) {
+    if labels.len() > MAX_ITEMS {
+        validator.add(
+            field,
+            UserErrorCode::OutOfRange,
+            format!("最多 {MAX_ITEMS} 项 (at most {MAX_ITEMS} items)"),
+        );
+    }
+    for label in labels {
+        if label.trim().is_empty() {
+            validator.add(
+                field,
+                UserErrorCode::Blank,
+                "列表项不能为空 (items must not be blank)",
+            );
+        } else if label.chars().count() > MAX_LABEL {
+            validator.add(
+                field,
+                UserErrorCode::TooLong,
+                format!("列表项最多 {MAX_LABEL} 个字符: `{label}`"),
+            );
+        }
+    }
+}
+
+/// The number of whole months from `start` to `end`.
+pub fn months_between(start: NaiveDate, end: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
+    if end.day() < start.day() {
+        months -= 1;
+    }
+    months
+}
+
+/// Target ids linked to `owner_id` in a link table.
+pub async fn linked_ids<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    target_column: &'static str,
+    owner_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    let select = Query::select()
+        .column(target_column)
+        .from(table)
+        .and_where(Expr::col(owner_column).eq(owner_id))
+        .order_by(target_column, sea_orm::Order::Asc)
+        .take();
+    let rows = db.query_all(&select).await?;
+    rows.iter()
+        .map(|row| row.try_get_by_index::<i32>(0))
+        .collect()
+}
+
+/// Codes of the occupations linked to `owner_id` in a link table.
+pub async fn linked_occupation_codes<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    owner_id: i32,
+) -> Result<Vec<String>, DbErr> {
+    let ids = linked_ids(db, table, owner_column, "occupation_id", owner_id).await?;
+    occupation::Entity::find()
+        .select_only()
+        .column(occupation::Column::Code)
+        .filter(occupation::Column::Id.is_in(ids))
+        .into_tuple::<String>()
+        .all(db)
+        .await
+}
