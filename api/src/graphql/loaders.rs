@@ -1,0 +1,254 @@
+//! DataLoaders: relations of a page of objects load in one query per
+//! relation, whatever the page size.
+
+use std::{collections::HashMap, marker::PhantomData, sync::Arc};
+
+use async_graphql::{
+    dataloader::{DataLoader, Loader},
+    Context,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+
+use crate::error::{ApiError, ApiResult};
+
+/// An entity whose rows are loaded by their `id`.
+pub trait Keyed: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn key(model: &Self::Model) -> i32;
+}
+
+macro_rules! keyed {
+    ($($module:ident),* $(,)?) => {$(
+        impl Keyed for entity::$module::Entity {
+            fn id_column() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn key(model: &Self::Model) -> i32 {
+                model.id
+            }
+        }
+    )*};
+}
+
+keyed!(
+    region,
+    catalogue_entry,
+    occupation,
+    certificate,
+    industry_association,
+    enterprise,
+    college,
+    program,
+    demand_posting,
+    apprenticeship_offer,
+    training_course,
+);
+
+/// A link table `(owner, target)`.
+pub trait Link: EntityTrait {
+    fn owner_column() -> Self::Column;
+    fn owner(model: &Self::Model) -> i32;
+    fn target(model: &Self::Model) -> i32;
+}
+
+macro_rules! link {
+    ($($module:ident: $owner:ident / $owner_field:ident -> $target_field:ident),* $(,)?) => {$(
+        impl Link for entity::$module::Entity {
+            fn owner_column() -> Self::Column {
+                entity::$module::Column::$owner
+            }
+            fn owner(model: &Self::Model) -> i32 {
+                model.$owner_field
+            }
+            fn target(model: &Self::Model) -> i32 {
+                model.$target_field
+            }
+        }
+    )*};
+}
+
+link!(
+    certificate_catalogue_entry: CertificateId / certificate_id -> catalogue_entry_id,
+    certificate_occupation: CertificateId / certificate_id -> occupation_id,
+    program_certificate: ProgramId / program_id -> certificate_id,
+    program_occupation: ProgramId / program_id -> occupation_id,
+    posting_occupation: PostingId / posting_id -> occupation_id,
+    posting_certificate: PostingId / posting_id -> certificate_id,
+    offer_occupation: OfferId / offer_id -> occupation_id,
+);
+
+/// Loads rows of `E` by id.
+pub struct ByIdLoader<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> ByIdLoader<E> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<i32> for ByIdLoader<E>
+where
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = E::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, Self::Error> {
+        let rows = E::find()
+            .filter(E::id_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|row| (E::key(&row), row)).collect())
+    }
+}
+
+/// Loads, per owner, the target ids of a link table, in ascending order.
+pub struct LinkLoader<L> {
+    db: DatabaseConnection,
+    link: PhantomData<fn() -> L>,
+}
+
+impl<L> LinkLoader<L> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            link: PhantomData,
+        }
+    }
+}
+
+impl<L> Loader<i32> for LinkLoader<L>
+where
+    L: Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    type Value = Vec<i32>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<i32>>, Self::Error> {
+        let rows = L::find()
+            .filter(L::owner_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
+        for row in &rows {
+            links.entry(L::owner(row)).or_default().push(L::target(row));
+        }
+        for targets in links.values_mut() {
+            targets.sort_unstable();
+        }
+        Ok(links)
+    }
+}
+
+/// The database handle of the schema.
+pub fn database<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("the schema has no database connection")))
+}
+
+fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> ApiResult<&'a DataLoader<T>> {
+    ctx.data::<DataLoader<T>>().map_err(|_| {
+        ApiError::Internal(anyhow::anyhow!(
+            "data loader {} is not registered",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// The row of `E` with this id, through its DataLoader.
+pub async fn load_one<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader::<ByIdLoader<E>>(ctx)?.load_one(id).await?)
+}
+
+/// The row of `E` with this id, when there is an id.
+pub async fn load_optional<E>(ctx: &Context<'_>, id: Option<i32>) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    match id {
+        Some(id) => load_one::<E>(ctx, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The rows of `E` linked to `owner` through the link table `L`, in id order.
+pub async fn load_linked<L, E>(ctx: &Context<'_>, owner: i32) -> ApiResult<Vec<E::Model>>
+where
+    L: Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    let ids = loader::<LinkLoader<L>>(ctx)?
+        .load_one(owner)
+        .await?
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = loader::<ByIdLoader<E>>(ctx)?
+        .load_many(ids.iter().copied())
+        .await?;
+    Ok(ids.iter().filter_map(|id| rows.get(id).cloned()).collect())
+}
+
+/// How long a DataLoader collects keys before it queries: long enough
+/// that every object of a page (up to 100) registers its keys even in a
+/// debug build on a busy machine, short against a request's latency.
+pub const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Registers every loader in the schema builder.
+pub fn register<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+    db: &DatabaseConnection,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
+    macro_rules! by_id {
+        ($builder:ident, $($module:ident),*) => {
+            $builder$(.data(DataLoader::new(ByIdLoader::<entity::$module::Entity>::new(db.clone()), tokio::spawn).delay(BATCH_WINDOW)))*
+        };
+    }
+    macro_rules! links {
+        ($builder:ident, $($module:ident),*) => {
+            $builder$(.data(DataLoader::new(LinkLoader::<entity::$module::Entity>::new(db.clone()), tokio::spawn).delay(BATCH_WINDOW)))*
+        };
+    }
+    let builder = by_id!(
+        builder,
+        region,
+        catalogue_entry,
+        occupation,
+        certificate,
+        industry_association,
+        enterprise,
+        college,
+        program,
+        demand_posting,
+        apprenticeship_offer,
+        training_course
+    );
+    links!(
+        builder,
+        certificate_catalogue_entry,
+        certificate_occupation,
+        program_certificate,
+        program_occupation,
+        posting_occupation,
+        posting_certificate,
+        offer_occupation
+    )
+}

@@ -1,0 +1,64 @@
+//! The GraphQL schema: one module per domain, merged into one query root and
+//! one mutation root.
+
+pub mod common;
+pub mod enums;
+pub mod loaders;
+pub mod node;
+pub mod organisations;
+pub mod postings;
+pub mod programs;
+pub mod reference;
+pub mod supply;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+/// Deepest query the hub answers.
+pub const MAX_DEPTH: usize = 12;
+/// Most complex query the hub answers (fields × page sizes).
+pub const MAX_COMPLEXITY: usize = 50_000;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    node::NodeQuery,
+    reference::ReferenceQuery,
+    organisations::OrganisationQuery,
+    programs::ProgramQuery,
+    postings::PostingQuery,
+    supply::SupplyQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    postings::PostingMutation,
+    programs::ProgramMutation,
+    supply::SupplyMutation,
+);
+
+pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Builds the schema with its shared handles: the database and the
+/// DataLoaders.
+pub fn build_schema(db: DatabaseConnection) -> HubSchema {
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY);
+    let builder = loaders::register(builder, &db);
+    builder.data(db).finish()
+}
+
+/// The SDL of the schema, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
+}
