@@ -1,0 +1,223 @@
+//! `hub import occupations`: the 职业分类大典(2022年版).
+
+use std::{collections::HashMap, path::Path};
+
+use entity::occupation;
+use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, Set};
+use serde::Deserialize;
+
+use super::{
+    begin, check_problems, created_and_updated, database_error, finish, key_ids, problem, read_csv,
+    upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
+};
+
+#[derive(Deserialize)]
+struct Row {
+    code: String,
+    name_clean: String,
+    is_digital: String,
+    is_green: String,
+    definition: String,
+    main_tasks: String,
+    minor_code: String,
+    minor_name: String,
+    medium_code: String,
+    medium_name: String,
+    major_code: String,
+    major_name: String,
+}
+
+/// One occupation ready to be written.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct OccupationRecord {
+    pub code: String,
+    pub name: String,
+    pub definition: String,
+    pub main_tasks: String,
+    pub is_digital: bool,
+    pub is_green: bool,
+    pub minor_code: String,
+    pub minor_name: String,
+    pub medium_code: String,
+    pub medium_name: String,
+    pub major_code: String,
+    pub major_name: String,
+}
+
+/// `6-05-01-01`: one digit, then three groups of two.
+pub fn is_occupation_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    parts.len() == 4
+        && parts[0].len() == 1
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn flag(text: &str) -> bool {
+    matches!(text.trim(), "Y" | "y" | "1" | "true" | "是")
+}
+
+pub async fn import(
+    db: &sea_orm::DatabaseConnection,
+    path: &Path,
+    options: ImportOptions,
+    progress: &Progress,
+) -> Result<ImportReport, ImportError> {
+    let csv = read_csv::<Row>(
+        path,
+        &[
+            "code",
+            "name_clean",
+            "definition",
+            "main_tasks",
+            "minor_code",
+            "major_code",
+        ],
+    )?;
+    let file = csv.file.clone();
+    let mut problems = csv.problems;
+    let mut report = ImportReport {
+        file: file.clone(),
+        rows: csv.rows.len() + problems.len(),
+        ..Default::default()
+    };
+    let mut records: Vec<OccupationRecord> = Vec::new();
+    let mut first: HashMap<String, (u64, usize)> = HashMap::new();
+    for (line, row) in csv.rows {
+        let code = row.code.trim().to_string();
+        if !is_occupation_code(&code) {
+            problems.push(problem(
+                &file,
+                line,
+                "code",
+                format!("`{code}` is not an occupation code like 6-05-01-01"),
+            ));
+            continue;
+        }
+        let name = row.name_clean.trim().to_string();
+        if name.is_empty() {
+            problems.push(problem(&file, line, "name_clean", "the name is empty"));
+            continue;
+        }
+        if !code.starts_with(row.minor_code.trim()) || row.minor_code.trim().is_empty() {
+            problems.push(problem(
+                &file,
+                line,
+                "minor_code",
+                format!("`{}` is not the 小类 of `{code}`", row.minor_code.trim()),
+            ));
+            continue;
+        }
+        let record = OccupationRecord {
+            code: code.clone(),
+            name,
+            definition: row.definition.trim().to_string(),
+            main_tasks: row.main_tasks.trim().to_string(),
+            is_digital: flag(&row.is_digital),
+            is_green: flag(&row.is_green),
+            minor_code: row.minor_code.trim().to_string(),
+            minor_name: row.minor_name.trim().to_string(),
+            medium_code: row.medium_code.trim().to_string(),
+            medium_name: row.medium_name.trim().to_string(),
+            major_code: row.major_code.trim().to_string(),
+            major_name: row.major_name.trim().to_string(),
+        };
+        // The source repeats a few codes; the first row of a code wins and
+        // every later one is reported, never silently merged.
+        if let Some((earlier_line, index)) = first.get(&code) {
+            let earlier = &records[*index];
+            let reason = if earlier.name == record.name
+                && normalise(&earlier.definition) == normalise(&record.definition)
+            {
+                format!("code `{code}` repeats line {earlier_line} (same occupation, other punctuation); left out")
+            } else {
+                format!("code `{code}` was already used on line {earlier_line} for 「{}」; this row (「{}」) is left out", earlier.name, record.name)
+            };
+            report.warnings.push(problem(&file, line, "code", reason));
+            continue;
+        }
+        first.insert(code, (line, records.len()));
+        records.push(record);
+    }
+    report.skipped = check_problems(&file, problems, options)?;
+
+    let txn = begin(db, &file).await?;
+    let written = upsert(&txn, &records, progress)
+        .await
+        .map_err(database_error(&file))?;
+    finish(txn, &mut report, "Occupation", written).await?;
+    Ok(report)
+}
+
+/// Text without punctuation and spaces, to tell exact repeats.
+fn normalise(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Writes occupations, updating those whose code exists. Returns the ids
+/// created and the ids updated.
+pub async fn upsert<C: ConnectionTrait>(
+    db: &C,
+    records: &[OccupationRecord],
+    progress: &Progress,
+) -> Result<(Vec<i32>, Vec<i32>), DbErr> {
+    let codes: Vec<String> = records.iter().map(|r| r.code.clone()).collect();
+    let existing = code_ids(db, &codes).await?;
+    let total = records.len() as u64;
+    progress.start("occupations", total);
+    let mut done = 0;
+    let models: Vec<occupation::ActiveModel> = records
+        .iter()
+        .map(|r| occupation::ActiveModel {
+            code: Set(r.code.clone()),
+            name: Set(r.name.clone()),
+            definition: Set(r.definition.clone()),
+            main_tasks: Set(r.main_tasks.clone()),
+            is_digital: Set(r.is_digital),
+            is_green: Set(r.is_green),
+            minor_code: Set(r.minor_code.clone()),
+            minor_name: Set(r.minor_name.clone()),
+            medium_code: Set(r.medium_code.clone()),
+            medium_name: Set(r.medium_name.clone()),
+            major_code: Set(r.major_code.clone()),
+            major_name: Set(r.major_name.clone()),
+            ..Default::default()
+        })
+        .collect();
+    let conflict = OnConflict::column(occupation::Column::Code)
+        .update_columns([
+            occupation::Column::Name,
+            occupation::Column::Definition,
+            occupation::Column::MainTasks,
+            occupation::Column::IsDigital,
+            occupation::Column::IsGreen,
+            occupation::Column::MinorCode,
+            occupation::Column::MinorName,
+            occupation::Column::MediumCode,
+            occupation::Column::MediumName,
+            occupation::Column::MajorCode,
+            occupation::Column::MajorName,
+        ])
+        .to_owned();
+    upsert_batches(
+        db,
+        models,
+        &conflict,
+        BATCH / 2,
+        (progress, "occupations", &mut done, total),
+    )
+    .await?;
+    progress.finish();
+    let ids = code_ids(db, &codes).await?;
+    Ok(created_and_updated(&codes, &ids, |code| {
+        existing.contains_key(code)
+    }))
+}
+
+async fn code_ids<C: ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+) -> Result<HashMap<String, i32>, DbErr> {
+    key_ids::<occupation::Entity, _>(db, occupation::Column::Code, occupation::Column::Id, codes)
+        .await
+}
