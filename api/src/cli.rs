@@ -1,0 +1,129 @@
+//! The command line of the `hub` binary.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::{
+    config::Settings,
+    import::{import_file, ImportError, ImportKind, ImportOptions, Progress},
+    startup::Application,
+};
+
+/// GraphQL data hub for labour-market matching in vocational education
+/// (吉林市).
+#[derive(Debug, Parser)]
+#[command(name = "hub", version, about)]
+pub struct Cli {
+    /// Directory of the embedded database and the search index.
+    #[arg(long, global = true, env = "HUB_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://...` or `postgres://user:password@host/db`.
+    /// Default: SQLite file `hub.db` in the data directory.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log the hub's debug messages.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the hub (the default command).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "HUB_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Do not load the demo dataset into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Import a real data file (see ../shared/data/README.md for formats).
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The CSV file.
+        file: PathBuf,
+        /// Import the readable rows of a file that has bad rows.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
+    let defaults = Settings::default();
+    Settings {
+        addr: addr.unwrap_or(defaults.addr),
+        data_dir: cli.data_dir.clone(),
+        database_url: cli
+            .database_url
+            .clone()
+            .filter(|url| !url.trim().is_empty()),
+        load_demo,
+    }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        None => serve(settings(&cli, None, true)).await,
+        Some(Command::Serve { addr, no_demo }) => {
+            serve(settings(&cli, Some(*addr), !no_demo)).await
+        }
+        Some(Command::Schema) => {
+            print!("{}", crate::graphql::sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import {
+            kind,
+            file,
+            skip_bad_rows,
+        }) => {
+            let settings = settings(&cli, None, false);
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    settings.data_dir.display()
+                )
+            })?;
+            let (db, _) = crate::db::connect_and_migrate(&settings.database_url()).await?;
+            let options = ImportOptions {
+                skip_bad_rows: *skip_bad_rows,
+            };
+            let started = std::time::Instant::now();
+            match import_file(&db, *kind, file, options, &Progress::for_terminal()).await {
+                Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("warning: {warning}");
+                    }
+                    for skipped in &report.skipped {
+                        eprintln!("skipped: {skipped}");
+                    }
+                    for note in &report.notes {
+                        eprintln!("{note}");
+                    }
+                    println!("{report} in {:.1} s", started.elapsed().as_secs_f64());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error @ ImportError::BadRows { .. }) => {
+                    eprintln!("error: {error}");
+                    Ok(ExitCode::from(2))
+                }
+                Err(error) => Err(error.into()),
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    tracing::info!(?settings, "starting");
+    let application = Application::build(settings).await?;
+    application.run_until_stopped().await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,387 @@
+//! The Jilin City demo dataset (`api/demo/jilin.json`), loaded on first
+//! start into an empty database. Its organisations, programs, postings,
+//! offers and courses are invented and named as demo content; the
+//! catalogue codes, occupation codes and certificate names it uses are
+//! real. Writes go through the services, so the demo is validated like any
+//! user input and lands in the change log.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, Context};
+use chrono::NaiveDate;
+use entity::{
+    certificate, college, enterprise,
+    enums::{
+        CollegeLevel, CollegeOwnership, CourseKind, EducationRequirement, EnterpriseSize,
+        OfferKind, RecordSource,
+    },
+    industry_association, region,
+};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
+use serde::Deserialize;
+
+use crate::{
+    import::{catalogue::CatalogueRecord, occupations::OccupationRecord, Progress},
+    services::{
+        self, courses::CourseDraft, offers::OfferDraft, postings::PostingDraft,
+        programs::ProgramDraft, ServiceError,
+    },
+};
+
+const DEMO: &str = include_str!("../demo/jilin.json");
+
+#[derive(Deserialize)]
+struct Demo {
+    catalogue: Vec<CatalogueRecord>,
+    occupations: Vec<OccupationRecord>,
+    certificates: Vec<DemoCertificate>,
+    associations: Vec<DemoAssociation>,
+    enterprises: Vec<DemoEnterprise>,
+    colleges: Vec<DemoCollege>,
+    programs: Vec<DemoProgram>,
+    postings: Vec<DemoPosting>,
+    offers: Vec<DemoOffer>,
+    courses: Vec<DemoCourse>,
+}
+
+#[derive(Deserialize)]
+struct DemoCertificate {
+    name: String,
+    issuer: String,
+    levels: Vec<String>,
+    description: String,
+    catalogue_codes: Vec<String>,
+    occupation_codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoAssociation {
+    name: String,
+    sector: String,
+    region: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct DemoEnterprise {
+    name: String,
+    industry: String,
+    region: String,
+    size: EnterpriseSize,
+    association: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct DemoCollege {
+    name: String,
+    level: CollegeLevel,
+    ownership: CollegeOwnership,
+    region: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct DemoProgram {
+    college: String,
+    catalogue_code: Option<String>,
+    name: String,
+    enrolment_plan: Option<i32>,
+    graduates_per_year: Option<i32>,
+    description: String,
+    certificates: Vec<String>,
+    occupation_codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoPosting {
+    association: String,
+    enterprise: Option<String>,
+    title: String,
+    description: String,
+    headcount: Option<i32>,
+    region: String,
+    education_level: Option<EducationRequirement>,
+    salary_min: Option<i32>,
+    salary_max: Option<i32>,
+    skills: Vec<String>,
+    occupation_codes: Vec<String>,
+    certificates: Vec<String>,
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    publish: bool,
+}
+
+#[derive(Deserialize)]
+struct DemoOffer {
+    enterprise: String,
+    kind: OfferKind,
+    title: String,
+    description: String,
+    places: i32,
+    duration_months: i32,
+    monthly_stipend: Option<i32>,
+    partner_college: Option<String>,
+    region: String,
+    cooperation_start: NaiveDate,
+    cooperation_end: NaiveDate,
+    occupation_codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoCourse {
+    provider: String,
+    title: String,
+    description: String,
+    kind: CourseKind,
+    certificate: Option<String>,
+    hours: i32,
+    capacity: i32,
+    fee: i32,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    schedule: String,
+    region: String,
+}
+
+/// Names → ids of what the demo has written so far.
+struct Ids(HashMap<String, i32>);
+
+impl Ids {
+    fn get(&self, kind: &str, name: &str) -> anyhow::Result<i32> {
+        self.0
+            .get(&format!("{kind}:{name}"))
+            .copied()
+            .ok_or_else(|| anyhow!("demo data names an unknown {kind} `{name}`"))
+    }
+
+    fn optional(&self, kind: &str, name: Option<&String>) -> anyhow::Result<Option<i32>> {
+        name.map(|name| self.get(kind, name)).transpose()
+    }
+
+    fn insert(&mut self, kind: &str, name: &str, id: i32) {
+        self.0.insert(format!("{kind}:{name}"), id);
+    }
+}
+
+fn service(what: &str, result: Result<impl Sized, ServiceError>) -> anyhow::Result<()> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(ServiceError::Invalid(errors)) => Err(anyhow!("demo {what} is invalid: {errors:?}")),
+        Err(ServiceError::Database(error)) => {
+            Err(anyhow!(error).context(format!("cannot write demo {what}")))
+        }
+    }
+}
+
+/// Loads the demo when the database holds no organisations and no
+/// postings. Returns whether it loaded.
+pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    let associations = industry_association::Entity::find().count(db).await?;
+    let postings = entity::demand_posting::Entity::find().count(db).await?;
+    if associations > 0 || postings > 0 {
+        return Ok(false);
+    }
+    load(db).await?;
+    Ok(true)
+}
+
+/// Loads the demo dataset.
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let demo: Demo = serde_json::from_str(DEMO).context("the demo dataset is not valid JSON")?;
+    let mut ids = Ids(HashMap::new());
+    for row in region::Entity::find().all(db).await? {
+        ids.insert("region", &row.code, row.id);
+    }
+
+    let txn = db.begin().await?;
+    let (created, updated) =
+        crate::import::catalogue::upsert(&txn, &demo.catalogue, &Progress::silent()).await?;
+    crate::import::log_changes(&txn, "CatalogueEntry", &created, &updated).await?;
+    let (created, updated) =
+        crate::import::occupations::upsert(&txn, &demo.occupations, &Progress::silent()).await?;
+    crate::import::log_changes(&txn, "Occupation", &created, &updated).await?;
+    for row in entity::catalogue_entry::Entity::find().all(&txn).await? {
+        ids.insert("catalogue", &row.code, row.id);
+    }
+    for row in entity::occupation::Entity::find().all(&txn).await? {
+        ids.insert("occupation", &row.code, row.id);
+    }
+    for item in &demo.certificates {
+        let saved = certificate::ActiveModel {
+            name: Set(item.name.clone()),
+            issuer: Set(item.issuer.clone()),
+            levels: Set(serde_json::json!(item.levels)),
+            description: Set(item.description.clone()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert("certificate", &item.name, saved.id);
+        let entries = item
+            .catalogue_codes
+            .iter()
+            .map(|c| ids.get("catalogue", c))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let occupations = item
+            .occupation_codes
+            .iter()
+            .map(|c| ids.get("occupation", c))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        services::replace_links(
+            &txn,
+            "certificate_catalogue_entry",
+            "certificate_id",
+            "catalogue_entry_id",
+            saved.id,
+            &entries,
+        )
+        .await?;
+        services::replace_links(
+            &txn,
+            "certificate_occupation",
+            "certificate_id",
+            "occupation_id",
+            saved.id,
+            &occupations,
+        )
+        .await?;
+        services::append_change(
+            &txn,
+            "Certificate",
+            saved.id,
+            entity::enums::ChangeOperation::Create,
+        )
+        .await?;
+    }
+    for item in &demo.associations {
+        let saved = industry_association::ActiveModel {
+            name: Set(item.name.clone()),
+            sector: Set(item.sector.clone()),
+            region_id: Set(Some(ids.get("region", &item.region)?)),
+            description: Set(item.description.clone()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert("association", &item.name, saved.id);
+    }
+    for item in &demo.enterprises {
+        let saved = enterprise::ActiveModel {
+            name: Set(item.name.clone()),
+            industry: Set(item.industry.clone()),
+            region_id: Set(Some(ids.get("region", &item.region)?)),
+            size: Set(item.size),
+            association_id: Set(Some(ids.get("association", &item.association)?)),
+            description: Set(item.description.clone()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert("enterprise", &item.name, saved.id);
+    }
+    for item in &demo.colleges {
+        let saved = college::ActiveModel {
+            name: Set(item.name.clone()),
+            level: Set(item.level),
+            ownership: Set(item.ownership),
+            region_id: Set(Some(ids.get("region", &item.region)?)),
+            description: Set(item.description.clone()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert("college", &item.name, saved.id);
+    }
+    txn.commit().await?;
+
+    let certificates = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| ids.get("certificate", n))
+            .collect::<anyhow::Result<Vec<_>>>()
+    };
+    for item in &demo.programs {
+        let draft = ProgramDraft {
+            college_id: ids.get("college", &item.college)?,
+            catalogue_code: item.catalogue_code.clone(),
+            name: item.name.clone(),
+            enrolment_plan: item.enrolment_plan,
+            graduates_per_year: item.graduates_per_year,
+            description: item.description.clone(),
+            certificate_ids: certificates(&item.certificates)?,
+            occupation_codes: item.occupation_codes.clone(),
+        };
+        service(
+            "program",
+            services::programs::create(db, draft, RecordSource::Demo).await,
+        )?;
+    }
+    for item in &demo.postings {
+        let draft = PostingDraft {
+            association_id: ids.get("association", &item.association)?,
+            enterprise_id: ids.optional("enterprise", item.enterprise.as_ref())?,
+            employer_name: None,
+            title: item.title.clone(),
+            description: item.description.clone(),
+            headcount: item.headcount,
+            region_id: Some(ids.get("region", &item.region)?),
+            work_location: None,
+            education_level: item.education_level,
+            salary_min: item.salary_min,
+            salary_max: item.salary_max,
+            skills: item.skills.clone(),
+            occupation_codes: item.occupation_codes.clone(),
+            certificate_ids: certificates(&item.certificates)?,
+            valid_from: item.valid_from,
+            valid_until: item.valid_until,
+        };
+        service(
+            "posting",
+            services::postings::create(db, draft, item.publish, RecordSource::Demo).await,
+        )?;
+    }
+    for item in &demo.offers {
+        let draft = OfferDraft {
+            enterprise_id: ids.get("enterprise", &item.enterprise)?,
+            kind: item.kind,
+            title: item.title.clone(),
+            description: item.description.clone(),
+            places: item.places,
+            duration_months: item.duration_months,
+            monthly_stipend: item.monthly_stipend,
+            partner_college_id: ids.optional("college", item.partner_college.as_ref())?,
+            region_id: Some(ids.get("region", &item.region)?),
+            cooperation_start: item.cooperation_start,
+            cooperation_end: item.cooperation_end,
+            occupation_codes: item.occupation_codes.clone(),
+        };
+        service(
+            "apprenticeship offer",
+            services::offers::create(db, draft).await,
+        )?;
+    }
+    for item in &demo.courses {
+        let draft = CourseDraft {
+            provider_id: ids.get("college", &item.provider)?,
+            title: item.title.clone(),
+            description: item.description.clone(),
+            kind: item.kind,
+            certificate_id: ids.optional("certificate", item.certificate.as_ref())?,
+            hours: item.hours,
+            capacity: item.capacity,
+            fee: item.fee,
+            starts_on: item.starts_on,
+            ends_on: item.ends_on,
+            schedule: item.schedule.clone(),
+            region_id: Some(ids.get("region", &item.region)?),
+        };
+        service(
+            "training course",
+            services::courses::create(db, draft).await,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The hub: a GraphQL data hub for labour-market matching in vocational
+//! education in 吉林市.
+
+/// Command line: `hub serve`, `hub schema`, `hub import`.
+pub mod cli;
+/// Typed settings with zero-configuration defaults.
+pub mod config;
+/// Database connection, migrations and the statement counter.
+pub mod db;
+/// The Jilin City demo dataset loaded on first start.
+pub mod demo;
+/// The one error type at the API edge and its `extensions.code`s.
+pub mod error;
+/// The GraphQL schema: one module per domain, merged into one schema.
+pub mod graphql;
+/// HTTP routes: GraphQL endpoint, IDE page, health.
+pub mod http;
+/// Opaque global IDs (`Node` ids) and cursors.
+pub mod ids;
+/// Import of the national catalogues, college programs and postings.
+pub mod import;
+/// Keyset pagination of sea-orm selects into Relay connections.
+pub mod pagination;
+/// Write paths: validation and transactional writes with change log.
+pub mod services;
+/// Application start-up: build from settings, then run until stopped.
+pub mod startup;
+/// Logging through `tracing`.
+pub mod telemetry;

@@ -1,0 +1,113 @@
+//! Application start-up: connect, migrate, load the demo when the database
+//! is empty, bind the listener; then serve until stopped.
+
+use std::net::TcpListener;
+
+use anyhow::Context;
+use poem::{listener::TcpAcceptor, Server};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    config::Settings,
+    db::{connect_and_migrate, StatementCounter},
+    graphql::{build_schema, HubSchema},
+};
+
+/// A built hub, bound to its port, ready to serve.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    port: u16,
+    db: DatabaseConnection,
+    schema: HubSchema,
+    statements: StatementCounter,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the demo dataset when
+    /// asked and the database is empty, and binds `settings.addr` (port 0
+    /// picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        let (db, statements) = connect_and_migrate(&settings.database_url()).await?;
+        if settings.load_demo
+            && crate::demo::load_if_empty(&db)
+                .await
+                .context("cannot load the demo dataset")?
+        {
+            tracing::info!("loaded the Jilin City demo dataset into the empty database");
+        }
+        let schema = build_schema(db.clone());
+        let listener = TcpListener::bind(settings.addr)
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let acceptor = TcpAcceptor::from_std(listener)?;
+        tracing::info!(
+            addr = %settings.addr.ip(),
+            port,
+            database = %settings.redacted_database_url(),
+            "hub ready: GraphQL at /graphql, IDE at /"
+        );
+        Ok(Self {
+            acceptor,
+            port,
+            db,
+            schema,
+            statements,
+        })
+    }
+
+    /// The port the hub listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn database(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Counts the SQL statements executed so far.
+    pub fn statements(&self) -> StatementCounter {
+        self.statements.clone()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let routes = crate::http::routes(self.schema, self.db);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(
+                routes,
+                shutdown_signal(),
+                Some(std::time::Duration::from_secs(10)),
+            )
+            .await
+            .context("the HTTP server failed")
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
