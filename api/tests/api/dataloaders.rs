@@ -1,0 +1,81 @@
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+const PAGE_WITH_RELATIONS: &str = r#"query($first: Int!) {
+  demandPostings(first: $first) {
+    edges { node {
+      title
+      association { name region { name } }
+      enterprise { name region { name } }
+      region { name parent { name } }
+      occupations { code name }
+      certificates { name catalogueEntries { code } occupations { code } }
+    } }
+  }
+}"#;
+
+/// A page of postings with their association, enterprise, region,
+/// occupations and certificates costs a number of SQL statements bounded by
+/// the shape of the query, not by the page size: relations load through
+/// DataLoaders. (Which relations of one depth share a batch depends on
+/// timing, so the exact count may vary by a statement or two; an N+1 would
+/// cost over a hundred.)
+#[tokio::test]
+async fn a_page_of_postings_with_relations_takes_a_constant_number_of_queries() {
+    let app = spawn_app().await;
+    let association = app.id_of("industryAssociations", "").await;
+    let enterprise = app.id_of("enterprises", "").await;
+    let certificate = app.id_of("certificates", "").await;
+    let regions = ["220202", "220203", "220204", "220211", "220272"];
+    let mut region_ids = Vec::new();
+    for code in regions {
+        region_ids.push(app.region_id(code).await);
+    }
+    let create = "mutation($input: CreateDemandPostingInput!) { createDemandPosting(input: $input) { userErrors { code } } }";
+    for i in 0..100 {
+        let response = app
+            .data(
+                create,
+                json!({ "input": {
+                    "associationId": association, "enterpriseId": enterprise, "regionId": region_ids[i % region_ids.len()],
+                    "title": format!("批量需求 {i}"), "occupationCodes": ["6-31-07-03", "6-31-01-03"], "certificateIds": [certificate],
+                    "publish": true
+                } }),
+            )
+            .await;
+        assert_eq!(response["createDemandPosting"]["userErrors"], json!([]));
+    }
+
+    let mut costs = Vec::new();
+    for first in [10, 100] {
+        let before = app.statements.get();
+        let data = app
+            .data(PAGE_WITH_RELATIONS, json!({ "first": first }))
+            .await;
+        let cost = app.statements.get() - before;
+        let edges = data["demandPostings"]["edges"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_default();
+        assert_eq!(edges, first);
+        assert_eq!(
+            data["demandPostings"]["edges"][first - 1]["node"]["occupations"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
+        costs.push(cost);
+    }
+    // 2 for the page (count and rows) + one per relation in the query:
+    // association, its region, enterprise, its region, region, its parent,
+    // occupations (links, rows), certificates (links, rows), their
+    // catalogue entries (links, rows) and occupations (links, rows).
+    const BOUND: u64 = 2 + 15;
+    for (first, cost) in [10, 100].iter().zip(&costs) {
+        assert!(
+            *cost <= BOUND,
+            "{first} postings took {cost} statements, more than the bound of {BOUND}: {costs:?}"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+use std::{
+    path::PathBuf,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use hub::{config::Settings, db::StatementCounter, startup::Application};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+
+/// A running hub for one test.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    _data_dir: tempfile::TempDir,
+}
+
+static DATABASES: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh database URL: SQLite in `dir`, or a new PostgreSQL database when
+/// `HUB_TEST_POSTGRES_URL` (a URL of the server's `postgres` database) is
+/// set.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    let Ok(admin_url) = std::env::var("HUB_TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("hub.db").display());
+    };
+    let name = format!(
+        "hub_test_{}_{}_{}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::SeqCst),
+        chrono::Utc::now().timestamp_micros() % 1_000_000
+    );
+    let admin = Database::connect(admin_url.as_str())
+        .await
+        .expect("connect to the PostgreSQL test server");
+    admin
+        .execute_raw(Statement::from_string(
+            admin.get_database_backend(),
+            format!("CREATE DATABASE {name}"),
+        ))
+        .await
+        .expect("create a test database");
+    admin.close().await.ok();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base.to_string())
+        .expect("a database URL with a path");
+    format!("{base}/{name}")
+}
+
+/// Starts the hub with the demo dataset.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(true).await
+}
+
+/// Starts the hub, with or without the demo dataset.
+pub async fn spawn_app_with(load_demo: bool) -> TestApp {
+    hub::telemetry::init(false);
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let database_url = fresh_database(data_dir.path()).await;
+    let settings = Settings {
+        addr: "127.0.0.1:0".parse().expect("an address"),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: Some(database_url.clone()),
+        load_demo,
+    };
+    let application = Application::build(settings).await.expect("the hub starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.database().clone();
+    let statements = application.statements();
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        statements,
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the whole JSON response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the request is sent")
+            .json()
+            .await
+            .expect("the response is JSON")
+    }
+
+    /// `data` of a response that must have no errors.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.graphql(query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+
+    /// The global ID of the first node of a connection field, e.g.
+    /// `first_id("regions", "code", "220202")`.
+    pub async fn id_of(&self, connection: &str, filter: &str) -> String {
+        let query =
+            format!("{{ {connection}(first: 100{filter}) {{ edges {{ node {{ id }} }} }} }}");
+        let data = self.data(&query, json!({})).await;
+        data[connection]["edges"][0]["node"]["id"]
+            .as_str()
+            .expect("a node id")
+            .to_string()
+    }
+
+    /// The ID of the region with this code.
+    pub async fn region_id(&self, code: &str) -> String {
+        let data = self
+            .data(
+                "{ regions(first: 100) { edges { node { id code } } } }",
+                json!({}),
+            )
+            .await;
+        data["regions"]["edges"]
+            .as_array()
+            .and_then(|edges| edges.iter().find(|e| e["node"]["code"] == code))
+            .and_then(|e| e["node"]["id"].as_str())
+            .expect("the region exists")
+            .to_string()
+    }
+
+    /// Counts rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("a count")
+    }
+}
+
+/// `../shared/data` next to the repository (or `HUB_SHARED_DATA`).
+pub fn shared_data(relative: &str) -> PathBuf {
+    let base = std::env::var("HUB_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+    let path = base.join(relative);
+    assert!(
+        path.exists(),
+        "the real data file {} is missing: set HUB_SHARED_DATA to the shared data folder",
+        path.display()
+    );
+    path
+}
+
+/// The `extensions.code` of the first error.
+pub fn error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("(none)")
+}

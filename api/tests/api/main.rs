@@ -1,0 +1,13 @@
+//! Integration tests: each test starts the real hub on a free port with a
+//! fresh database (SQLite in a temporary directory, or a fresh PostgreSQL
+//! database when `HUB_TEST_POSTGRES_URL` is set) and talks to it over HTTP.
+
+mod helpers;
+
+mod dataloaders;
+mod http;
+mod import;
+mod mutations;
+mod nodes;
+mod pagination;
+mod schema;
