@@ -1,3 +1,21 @@
 //! The hub's tantivy index: schema, Chinese text analysis, indexer and
-//! searcher. It knows nothing of sea-orm or GraphQL; the API feeds it from
-//! the database's change log.
+//! searcher. It knows nothing of sea-orm or GraphQL: the API describes each
+//! object as a [`SearchDoc`] and feeds changes in change-log order.
+
+/// Chinese analysis: jieba words, character bigrams, name prefixes.
+pub mod analysis;
+/// Searchable objects and changes to the index.
+pub mod document;
+/// Errors of the index.
+pub mod error;
+/// The index: apply changes, search, suggest.
+pub mod index;
+
+pub use document::{Dimension, IndexChange, Kind, SearchDoc};
+pub use error::{SearchError, SearchResult};
+pub use index::{
+    FacetCount, Filters, Hit, SearchIndex, SearchRequest, SearchResults, Snippet, WriterOptions,
+};
+
+#[cfg(test)]
+mod index_tests;

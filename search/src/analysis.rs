@@ -1,0 +1,240 @@
+//! Chinese text analysis.
+//!
+//! Three tokenizers, registered on every index:
+//! - `hub_words`: jieba word segmentation in search mode (words and their
+//!   sub-words), lowercased; whitespace and punctuation never become tokens.
+//! - `hub_grams`: character bigrams of every run of Chinese characters (a
+//!   lone character stands as itself) and lowercased Latin/digit words, so
+//!   partial words and words jieba does not know still match (`数控机` finds
+//!   `数控机床操作工`).
+//! - `hub_prefix`: every prefix of a short name, for autocomplete.
+
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+pub const WORDS: &str = "hub_words";
+pub const GRAMS: &str = "hub_grams";
+pub const PREFIX: &str = "hub_prefix";
+/// Longest prefix indexed for autocomplete, in characters.
+pub const MAX_PREFIX_CHARS: usize = 16;
+
+static JIEBA: OnceLock<Jieba> = OnceLock::new();
+
+fn jieba() -> &'static Jieba {
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Loads the jieba dictionary now instead of on the first request.
+pub fn warm_up() {
+    let _ = jieba().cut_for_search("吉林市数控机床操作工", true);
+}
+
+/// Whether a character is a CJK ideograph (the unified blocks and their
+/// extensions, plus compatibility ideographs).
+pub fn is_cjk(character: char) -> bool {
+    matches!(character as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
+}
+
+fn token(text: String, from: usize, to: usize, position: usize) -> Token {
+    Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+/// The `hub_words` tokens of a text.
+pub fn words(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for piece in jieba().cut_for_search(text, true) {
+        if !piece.word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let position = tokens.len();
+        tokens.push(token(
+            piece.word.to_lowercase(),
+            piece.byte_start,
+            piece.byte_end,
+            position,
+        ));
+    }
+    tokens
+}
+
+/// The `hub_grams` tokens of a text.
+pub fn grams(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let mut word_start: Option<usize> = None;
+    let flush_run = |run: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>| {
+        match run.len() {
+            0 => {}
+            1 => {
+                let (at, c) = run[0];
+                let position = tokens.len();
+                tokens.push(token(c.to_string(), at, at + c.len_utf8(), position));
+            }
+            _ => {
+                for pair in run.windows(2) {
+                    let (at, first) = pair[0];
+                    let (next, second) = pair[1];
+                    let position = tokens.len();
+                    tokens.push(token(
+                        format!("{first}{second}"),
+                        at,
+                        next + second.len_utf8(),
+                        position,
+                    ));
+                }
+            }
+        }
+        run.clear();
+    };
+    let flush_word = |start: &mut Option<usize>, end: usize, tokens: &mut Vec<Token>| {
+        if let Some(from) = start.take() {
+            let position = tokens.len();
+            tokens.push(token(text[from..end].to_lowercase(), from, end, position));
+        }
+    };
+    for (at, character) in text.char_indices() {
+        if is_cjk(character) {
+            flush_word(&mut word_start, at, &mut tokens);
+            run.push((at, character));
+        } else if character.is_alphanumeric() {
+            flush_run(&mut run, &mut tokens);
+            if word_start.is_none() {
+                word_start = Some(at);
+            }
+        } else {
+            flush_run(&mut run, &mut tokens);
+            flush_word(&mut word_start, at, &mut tokens);
+        }
+    }
+    flush_run(&mut run, &mut tokens);
+    flush_word(&mut word_start, text.len(), &mut tokens);
+    tokens
+}
+
+/// Lowercased text without whitespace and punctuation, as autocomplete
+/// compares it.
+pub fn normalise_prefix(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The `hub_prefix` tokens of a name: each of its first prefixes.
+pub fn prefixes(text: &str) -> Vec<Token> {
+    let normal = normalise_prefix(text);
+    let mut tokens = Vec::new();
+    let mut end = 0;
+    for (count, character) in normal.chars().enumerate() {
+        if count >= MAX_PREFIX_CHARS {
+            break;
+        }
+        end += character.len_utf8();
+        tokens.push(token(normal[..end].to_string(), 0, text.len(), 0));
+    }
+    tokens
+}
+
+/// A token stream over tokens computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// A tantivy tokenizer over one of the analysis functions.
+#[derive(Clone, Copy)]
+pub struct HubTokenizer(fn(&str) -> Vec<Token>);
+
+impl Tokenizer for HubTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream {
+            tokens: (self.0)(text),
+            next: 0,
+        }
+    }
+}
+
+/// The analyzers by name, to register on an index.
+pub fn analyzers() -> [(&'static str, TextAnalyzer); 3] {
+    [
+        (WORDS, TextAnalyzer::from(HubTokenizer(words))),
+        (GRAMS, TextAnalyzer::from(HubTokenizer(grams))),
+        (PREFIX, TextAnalyzer::from(HubTokenizer(prefixes))),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(tokens: Vec<Token>) -> Vec<String> {
+        tokens.into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn words_drop_whitespace_and_punctuation_and_lowercase_latin() {
+        let tokens = texts(words("招聘：Java开发工程师， 熟悉 AutoCAD！"));
+        assert!(tokens.contains(&"java".to_string()), "{tokens:?}");
+        assert!(tokens.contains(&"autocad".to_string()), "{tokens:?}");
+        assert!(tokens.contains(&"开发".to_string()), "{tokens:?}");
+        assert!(
+            tokens.iter().all(|t| t.chars().any(char::is_alphanumeric)),
+            "{tokens:?}"
+        );
+        assert!(!tokens.iter().any(|t| t.trim().is_empty()), "{tokens:?}");
+    }
+
+    #[test]
+    fn word_offsets_point_into_the_original_text() {
+        let text = "数控机床操作工 CNC";
+        for token in words(text) {
+            assert_eq!(
+                text[token.offset_from..token.offset_to].to_lowercase(),
+                token.text
+            );
+        }
+    }
+
+    #[test]
+    fn grams_cover_partial_words_and_keep_latin_words_whole() {
+        assert_eq!(texts(grams("数控机")), vec!["数控", "控机"]);
+        let tokens = texts(grams("数控机床操作工(CNC/PLC)"));
+        assert!(tokens.contains(&"控机".to_string()));
+        assert!(tokens.contains(&"cnc".to_string()) && tokens.contains(&"plc".to_string()));
+        assert_eq!(texts(grams("焊 工")), vec!["焊", "工"]);
+        assert_eq!(texts(grams("  ，。!! ")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn prefixes_are_normalised_and_bounded() {
+        assert_eq!(texts(prefixes("焊 工")), vec!["焊", "焊工"]);
+        assert_eq!(texts(prefixes("CNC")), vec!["c", "cn", "cnc"]);
+        assert_eq!(prefixes(&"长".repeat(40)).len(), MAX_PREFIX_CHARS);
+    }
+}

@@ -1,0 +1,660 @@
+//! The index: schema and fields resolved once, one writer behind a lock,
+//! one reader for the process and a new searcher per request.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    ops::Range,
+    path::Path,
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Mutex,
+    },
+};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{
+    collector::{Count, FacetCollector, TopDocs},
+    query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery},
+    schema::{
+        Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+        TextOptions, Value, STORED, STRING,
+    },
+    snippet::SnippetGenerator,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::{
+    analysis::{self, GRAMS, PREFIX, WORDS},
+    document::{key, parse_key, Dimension, IndexChange, Kind, SearchDoc},
+    error::{SearchError, SearchResult},
+};
+
+/// Changes whenever the schema or the analysis changes; an index of another
+/// version is rebuilt from the database.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Longest query text, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Largest page of hits.
+pub const MAX_LIMIT: usize = 100;
+
+/// Field boosts: names and titles above structured names above body text;
+/// whole words above character bigrams.
+const BOOSTS: [(FieldName, f32); 6] = [
+    (FieldName::Title, 4.0),
+    (FieldName::TitleGrams, 2.5),
+    (FieldName::Tags, 1.5),
+    (FieldName::TagsGrams, 1.0),
+    (FieldName::Body, 1.0),
+    (FieldName::BodyGrams, 0.5),
+];
+
+#[derive(Clone, Copy)]
+enum FieldName {
+    Title,
+    TitleGrams,
+    Tags,
+    TagsGrams,
+    Body,
+    BodyGrams,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    title: Field,
+    title_grams: Field,
+    body: Field,
+    body_grams: Field,
+    tags: Field,
+    tags_grams: Field,
+    prefix: Field,
+    facet: Field,
+    public: Field,
+}
+
+impl Fields {
+    fn get(&self, name: FieldName) -> Field {
+        match name {
+            FieldName::Title => self.title,
+            FieldName::TitleGrams => self.title_grams,
+            FieldName::Tags => self.tags,
+            FieldName::TagsGrams => self.tags_grams,
+            FieldName::Body => self.body,
+            FieldName::BodyGrams => self.body_grams,
+        }
+    }
+
+    fn is_gram(name: FieldName) -> bool {
+        matches!(
+            name,
+            FieldName::TitleGrams | FieldName::TagsGrams | FieldName::BodyGrams
+        )
+    }
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let text = |tokenizer: &str, stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let mut builder = Schema::builder();
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING | STORED),
+        title: builder.add_text_field("title", text(WORDS, true)),
+        title_grams: builder.add_text_field("title_grams", text(GRAMS, false)),
+        body: builder.add_text_field("body", text(WORDS, true)),
+        body_grams: builder.add_text_field("body_grams", text(GRAMS, false)),
+        tags: builder.add_text_field("tags", text(WORDS, false)),
+        tags_grams: builder.add_text_field("tags_grams", text(GRAMS, false)),
+        prefix: builder.add_text_field(
+            "prefix",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PREFIX)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        facet: builder.add_facet_field("facet", FacetOptions::default()),
+        public: builder.add_u64_field("public", NumericOptions::default().set_indexed()),
+    };
+    (builder.build(), fields)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    sequence: i64,
+}
+
+/// How much the writer may use.
+#[derive(Clone, Copy, Debug)]
+pub struct WriterOptions {
+    pub threads: usize,
+    /// Memory budget of the writer across its threads.
+    pub memory_bytes: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        Self {
+            threads,
+            memory_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Facet filters of a search: within a dimension any value may match,
+/// across dimensions all must.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub kinds: Vec<Kind>,
+    pub regions: Vec<String>,
+    pub categories: Vec<String>,
+    pub education: Vec<String>,
+    pub occupation_majors: Vec<String>,
+}
+
+/// A search.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    pub text: String,
+    pub filters: Filters,
+    /// Include objects hidden from anonymous readers (draft and closed
+    /// postings).
+    pub include_private: bool,
+    pub offset: usize,
+    pub limit: usize,
+    pub with_facets: bool,
+    pub with_snippets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            filters: Filters::default(),
+            include_private: false,
+            offset: 0,
+            limit: 10,
+            with_facets: false,
+            with_snippets: false,
+        }
+    }
+}
+
+/// A marked fragment of a matching field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snippet {
+    /// `title` or `body`.
+    pub field: &'static str,
+    pub fragment: String,
+    /// Byte ranges of `fragment` that match the query, merged and sorted.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The fragment as HTML, matches in `<em>`.
+    pub fn html(&self) -> String {
+        let mut html = String::new();
+        let mut at = 0;
+        for range in &self.highlights {
+            html.push_str(&escape(&self.fragment[at..range.start]));
+            html.push_str("<em>");
+            html.push_str(&escape(&self.fragment[range.clone()]));
+            html.push_str("</em>");
+            at = range.end;
+        }
+        html.push_str(&escape(&self.fragment[at..]));
+        html
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub id: i32,
+    pub score: f32,
+    pub snippets: Vec<Snippet>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FacetCount {
+    pub dimension: Dimension,
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SearchResults {
+    /// Number of matching objects.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Vec<FacetCount>,
+}
+
+/// The hub's search index.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    sequence: AtomicI64,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing and rebuilding it
+    /// empty when it was written by another schema version.
+    pub fn open(dir: &Path, options: WriterOptions) -> SearchResult<Self> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = build_schema();
+        if dir.join("meta.json").exists() {
+            let index = Index::open_in_dir(dir)?;
+            let current = index
+                .load_metas()?
+                .payload
+                .and_then(|payload| serde_json::from_str::<Payload>(&payload).ok())
+                .is_some_and(|payload| payload.schema == SCHEMA_VERSION);
+            if current && index.schema() == schema {
+                return Self::from_index(index, options);
+            }
+            tracing::warn!(dir = %dir.display(), "search index has another schema version; rebuilding it");
+            drop(index);
+            std::fs::remove_dir_all(dir)?;
+            std::fs::create_dir_all(dir)?;
+        }
+        Self::from_index(Index::create_in_dir(dir, schema)?, options)
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_ram(options: WriterOptions) -> SearchResult<Self> {
+        let (schema, _) = build_schema();
+        Self::from_index(Index::create_in_ram(schema), options)
+    }
+
+    fn from_index(index: Index, options: WriterOptions) -> SearchResult<Self> {
+        analysis::warm_up();
+        for (name, analyzer) in analysis::analyzers() {
+            index.tokenizers().register(name, analyzer);
+        }
+        let (_, fields) = build_schema();
+        let writer = index.writer_with_num_threads(options.threads, options.memory_bytes)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let sequence = index
+            .load_metas()?
+            .payload
+            .and_then(|payload| serde_json::from_str::<Payload>(&payload).ok())
+            .map(|payload| payload.sequence)
+            .unwrap_or(0);
+        Ok(Self {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            sequence: AtomicI64::new(sequence),
+        })
+    }
+
+    /// The last change-log sequence whose changes are searchable.
+    pub fn applied_sequence(&self) -> i64 {
+        self.sequence.load(Ordering::SeqCst)
+    }
+
+    /// Number of documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn document(&self, doc: &SearchDoc, kind: Kind) -> TantivyDocument {
+        let f = self.fields;
+        let mut document = TantivyDocument::default();
+        document.add_text(f.key, key(kind, doc.id));
+        document.add_text(f.title, &doc.title);
+        document.add_text(f.title_grams, &doc.title);
+        document.add_text(f.prefix, &doc.title);
+        if !doc.body.is_empty() {
+            document.add_text(f.body, &doc.body);
+            document.add_text(f.body_grams, &doc.body);
+        }
+        for tag in doc.tags.iter().filter(|t| !t.is_empty()) {
+            document.add_text(f.tags, tag);
+            document.add_text(f.tags_grams, tag);
+        }
+        document.add_facet(f.facet, facet(Dimension::Kind, kind.name()));
+        for (dimension, values) in [
+            (Dimension::Region, &doc.regions),
+            (Dimension::Category, &doc.categories),
+            (Dimension::Education, &doc.education),
+            (Dimension::OccupationMajor, &doc.occupation_majors),
+        ] {
+            let unique: BTreeSet<&String> = values.iter().filter(|v| !v.is_empty()).collect();
+            for value in unique {
+                document.add_facet(f.facet, facet(dimension, value));
+            }
+        }
+        document.add_u64(f.public, u64::from(doc.public));
+        document
+    }
+
+    /// Applies changes and commits them with `sequence` as the last applied
+    /// change-log sequence, in one commit: after a crash the index holds
+    /// either all of them or none.
+    pub fn apply(&self, changes: &[IndexChange], sequence: i64) -> SearchResult<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for change in changes {
+            match change {
+                IndexChange::Upsert(doc) => {
+                    let Some(kind) = doc.kind else { continue };
+                    writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, doc.id)));
+                    writer.add_document(self.document(doc, kind))?;
+                }
+                IndexChange::Delete(kind, id) => {
+                    writer.delete_term(Term::from_field_text(self.fields.key, &key(*kind, *id)));
+                }
+            }
+        }
+        self.commit(&mut writer, sequence)
+    }
+
+    /// Removes every document, recording `sequence` as applied.
+    pub fn clear(&self, sequence: i64) -> SearchResult<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        writer.delete_all_documents()?;
+        self.commit(&mut writer, sequence)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, sequence: i64) -> SearchResult<()> {
+        let payload =
+            serde_json::json!({ "schema": SCHEMA_VERSION, "sequence": sequence }).to_string();
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        self.sequence.store(sequence, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn term_clauses(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        let words: BTreeSet<String> = analysis::words(text).into_iter().map(|t| t.text).collect();
+        let grams: BTreeSet<String> = analysis::grams(text).into_iter().map(|t| t.text).collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (name, boost) in BOOSTS {
+            let field = self.fields.get(name);
+            let tokens = if Fields::is_gram(name) {
+                &grams
+            } else {
+                &words
+            };
+            for token in tokens {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, token),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), boost)),
+                ));
+            }
+        }
+        clauses
+    }
+
+    fn filter_clauses(
+        &self,
+        filters: &Filters,
+        include_private: bool,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let kinds: Vec<String> = filters.kinds.iter().map(|k| k.name().to_string()).collect();
+        for (dimension, values) in [
+            (Dimension::Kind, &kinds),
+            (Dimension::Region, &filters.regions),
+            (Dimension::Category, &filters.categories),
+            (Dimension::Education, &filters.education),
+            (Dimension::OccupationMajor, &filters.occupation_majors),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|value| {
+                    let term = Term::from_facet(self.fields.facet, &facet(dimension, value));
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !include_private {
+            let term = Term::from_field_u64(self.fields.public, 1);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        clauses
+    }
+
+    /// Runs a search. Any text is accepted: it is analysed, never parsed as
+    /// a query language, so quotes, `AND`, `*` and the like are just text.
+    /// Text without any searchable token lists everything that matches the
+    /// filters.
+    pub fn search(&self, request: &SearchRequest) -> SearchResult<SearchResults> {
+        let length = request.text.chars().count();
+        if length > MAX_QUERY_CHARS {
+            return Err(SearchError::InvalidQuery(format!(
+                "the query is {length} characters long, at most {MAX_QUERY_CHARS} are allowed"
+            )));
+        }
+        if request.limit > MAX_LIMIT {
+            return Err(SearchError::InvalidQuery(format!(
+                "at most {MAX_LIMIT} hits per page"
+            )));
+        }
+        let text_clauses = self.term_clauses(&request.text);
+        let mut clauses = self.filter_clauses(&request.filters, request.include_private);
+        if text_clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        } else {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(text_clauses))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let mut facets = FacetCollector::for_field("facet");
+        for dimension in Dimension::ALL {
+            facets.add_facet(dimension.path());
+        }
+        let top = TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_score();
+        let (top, total, facet_counts) = searcher.search(&query, &(top, Count, facets))?;
+        let mut hits = Vec::with_capacity(request.limit);
+        let snippets = if request.with_snippets {
+            Some(self.snippet_generators(&request.text))
+        } else {
+            None
+        };
+        for (score, address) in top.into_iter().take(request.limit) {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let Some((kind, id)) = self.key_of(&document) else {
+                continue;
+            };
+            let snippets = match &snippets {
+                Some(generators) => generators
+                    .iter()
+                    .filter_map(|(field, g)| snippet(field, g, &document))
+                    .collect(),
+                None => Vec::new(),
+            };
+            hits.push(Hit {
+                kind,
+                id,
+                score,
+                snippets,
+            });
+        }
+        let mut counts = Vec::new();
+        if request.with_facets {
+            for dimension in Dimension::ALL {
+                for (facet, count) in facet_counts.get(dimension.path()) {
+                    let value = facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    counts.push(FacetCount {
+                        dimension,
+                        value,
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: counts,
+        })
+    }
+
+    fn key_of(&self, document: &TantivyDocument) -> Option<(Kind, i32)> {
+        document
+            .get_first(self.fields.key)
+            .and_then(|value| value.as_str())
+            .and_then(parse_key)
+    }
+
+    fn snippet_generators(&self, text: &str) -> Vec<(&'static str, SnippetGenerator)> {
+        let terms: BTreeMap<String, f32> = analysis::grams(text)
+            .into_iter()
+            .map(|t| (t.text, 1.0))
+            .collect();
+        let analyzer = || analysis::analyzers()[1].1.clone();
+        let mut generators = Vec::new();
+        for (name, field) in [("title", self.fields.title), ("body", self.fields.body)] {
+            let mut generator = SnippetGenerator::new(terms.clone(), analyzer(), field, 120);
+            generator.set_max_num_chars(120);
+            generators.push((name, generator));
+        }
+        generators
+    }
+
+    /// Autocomplete: objects of `kinds` whose name starts with `prefix`
+    /// (ignoring case, spaces and punctuation), shortest names first.
+    pub fn suggest(
+        &self,
+        kinds: &[Kind],
+        prefix: &str,
+        limit: usize,
+    ) -> SearchResult<Vec<(Kind, i32, String)>> {
+        let normal = analysis::normalise_prefix(prefix);
+        if normal.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let normal: String = normal.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+        let filters = Filters {
+            kinds: kinds.to_vec(),
+            ..Default::default()
+        };
+        let mut clauses = self.filter_clauses(&filters, false);
+        let term = Term::from_field_text(self.fields.prefix, &normal);
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+        let searcher = self.reader.searcher();
+        let candidates = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit.max(1) * 20).order_by_score(),
+        )?;
+        let mut found = self.titles(
+            &searcher,
+            candidates.into_iter().map(|(_, address)| address),
+        )?;
+        found.sort_by(|a, b| {
+            a.2.chars()
+                .count()
+                .cmp(&b.2.chars().count())
+                .then_with(|| a.2.cmp(&b.2))
+        });
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    fn titles(
+        &self,
+        searcher: &Searcher,
+        addresses: impl Iterator<Item = DocAddress>,
+    ) -> SearchResult<Vec<(Kind, i32, String)>> {
+        let mut found = Vec::new();
+        for address in addresses {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let title = document
+                .get_first(self.fields.title)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            if let Some((kind, id)) = self.key_of(&document) {
+                found.push((kind, id, title));
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn facet(dimension: Dimension, value: &str) -> Facet {
+    Facet::from_path([&dimension.path()[1..], value.replace('/', "_").as_str()])
+}
+
+fn snippet(
+    field: &'static str,
+    generator: &SnippetGenerator,
+    document: &TantivyDocument,
+) -> Option<Snippet> {
+    let found = generator.snippet_from_doc(document);
+    if found.highlighted().is_empty() {
+        return None;
+    }
+    let mut ranges: Vec<Range<usize>> = found.highlighted().to_vec();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    Some(Snippet {
+        field,
+        fragment: found.fragment().to_string(),
+        highlights: merged,
+    })
+}

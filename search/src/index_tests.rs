@@ -1,0 +1,286 @@
+//! Unit tests of the index on an in-memory index.
+
+use crate::{
+    index::{Filters, SearchIndex, SearchRequest, WriterOptions},
+    Dimension, IndexChange, Kind, SearchDoc,
+};
+
+fn index() -> SearchIndex {
+    SearchIndex::in_ram(WriterOptions {
+        threads: 1,
+        memory_bytes: 15_000_000,
+    })
+    .expect("an index in RAM")
+}
+
+fn doc(kind: Kind, id: i32, title: &str, body: &str) -> SearchDoc {
+    SearchDoc {
+        title: title.into(),
+        body: body.into(),
+        ..SearchDoc::new(kind, id)
+    }
+}
+
+fn search(index: &SearchIndex, text: &str) -> Vec<(Kind, i32)> {
+    let request = SearchRequest {
+        text: text.into(),
+        limit: 10,
+        ..Default::default()
+    };
+    index
+        .search(&request)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| (h.kind, h.id))
+        .collect()
+}
+
+fn sample() -> SearchIndex {
+    let index = index();
+    let mut welder = doc(
+        Kind::Occupation,
+        1,
+        "焊工",
+        "操作焊接设备，进行金属工件焊接的人员。",
+    );
+    welder.tags = vec!["金属加工机械制造人员".into(), "6-18-02-04".into()];
+    welder.occupation_majors = vec!["6".into()];
+    let lathe = doc(
+        Kind::Occupation,
+        2,
+        "数控机床操作工",
+        "操作数控机床（CNC）进行切削加工。",
+    );
+    let mut java = doc(
+        Kind::DemandPosting,
+        3,
+        "Java开发工程师",
+        "熟悉 Spring、MySQL，有 AutoCAD 经验者优先",
+    );
+    java.regions = vec!["220202".into()];
+    java.education = vec!["BACHELOR".into()];
+    let mut draft = doc(Kind::DemandPosting, 4, "焊工学徒（草稿）", "");
+    draft.public = false;
+    let changes: Vec<IndexChange> = [welder, lathe, java, draft]
+        .into_iter()
+        .map(IndexChange::Upsert)
+        .collect();
+    index.apply(&changes, 7).expect("apply");
+    index
+}
+
+#[test]
+fn partial_words_find_longer_words_through_bigrams() {
+    let index = sample();
+    assert_eq!(search(&index, "数控机"), vec![(Kind::Occupation, 2)]);
+}
+
+#[test]
+fn latin_words_match_case_insensitively() {
+    let index = sample();
+    assert_eq!(search(&index, "java"), vec![(Kind::DemandPosting, 3)]);
+    assert_eq!(search(&index, "AUTOCAD"), vec![(Kind::DemandPosting, 3)]);
+    assert_eq!(search(&index, "cnc"), vec![(Kind::Occupation, 2)]);
+}
+
+#[test]
+fn titles_rank_above_body_text() {
+    let index = sample();
+    let hits = search(&index, "焊工");
+    assert_eq!(hits.first(), Some(&(Kind::Occupation, 1)));
+}
+
+#[test]
+fn hidden_documents_are_found_only_when_asked() {
+    let index = sample();
+    assert!(!search(&index, "学徒").contains(&(Kind::DemandPosting, 4)));
+    let request = SearchRequest {
+        text: "学徒".into(),
+        include_private: true,
+        ..Default::default()
+    };
+    let hits = index.search(&request).expect("search").hits;
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![4]);
+}
+
+#[test]
+fn odd_queries_are_text_and_never_errors() {
+    let index = sample();
+    for text in [
+        "",
+        "   ",
+        "\"焊工",
+        "AND OR",
+        "*",
+        "(((",
+        "焊工 AND NOT",
+        "a:b",
+        "~!@#$%^&*()",
+    ] {
+        let request = SearchRequest {
+            text: text.into(),
+            ..Default::default()
+        };
+        assert!(index.search(&request).is_ok(), "{text:?} failed");
+    }
+    let everything = SearchRequest {
+        text: "  ".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        index.search(&everything).expect("search").total,
+        3,
+        "no text lists every public document"
+    );
+    let long = SearchRequest {
+        text: "长".repeat(201),
+        ..Default::default()
+    };
+    assert!(index.search(&long).is_err());
+}
+
+#[test]
+fn facets_count_and_filter() {
+    let index = sample();
+    let request = SearchRequest {
+        text: String::new(),
+        with_facets: true,
+        ..Default::default()
+    };
+    let results = index.search(&request).expect("search");
+    let kinds: Vec<(String, u64)> = results
+        .facets
+        .iter()
+        .filter(|f| f.dimension == Dimension::Kind)
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("DemandPosting".to_string(), 1),
+            ("Occupation".to_string(), 2)
+        ]
+    );
+    let filtered = SearchRequest {
+        filters: Filters {
+            regions: vec!["220202".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let hits: Vec<i32> = index
+        .search(&filtered)
+        .expect("search")
+        .hits
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(hits, vec![3]);
+    let kinds = SearchRequest {
+        filters: Filters {
+            kinds: vec![Kind::Occupation],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(index.search(&kinds).expect("search").total, 2);
+}
+
+#[test]
+fn snippets_mark_the_matching_fragment() {
+    let index = sample();
+    let request = SearchRequest {
+        text: "焊接".into(),
+        with_snippets: true,
+        ..Default::default()
+    };
+    let hit = index
+        .search(&request)
+        .expect("search")
+        .hits
+        .into_iter()
+        .next()
+        .expect("a hit");
+    let body = hit
+        .snippets
+        .iter()
+        .find(|s| s.field == "body")
+        .expect("a body snippet");
+    assert!(body.html().contains("<em>焊接</em>"), "{}", body.html());
+    let marked: Vec<&str> = body
+        .highlights
+        .iter()
+        .map(|r| &body.fragment[r.clone()])
+        .collect();
+    assert!(marked.iter().all(|m| *m == "焊接"), "{marked:?}");
+}
+
+#[test]
+fn upserts_replace_and_deletes_remove_and_the_sequence_is_kept() {
+    let index = sample();
+    assert_eq!(index.applied_sequence(), 7);
+    index
+        .apply(
+            &[IndexChange::Upsert(doc(Kind::Occupation, 1, "电焊工", ""))],
+            8,
+        )
+        .expect("apply");
+    assert_eq!(search(&index, "电焊工"), vec![(Kind::Occupation, 1)]);
+    assert_eq!(index.num_docs(), 4, "the old version is gone");
+    index
+        .apply(&[IndexChange::Delete(Kind::Occupation, 1)], 9)
+        .expect("apply");
+    assert_eq!(search(&index, "电焊工"), vec![]);
+    assert_eq!(index.applied_sequence(), 9);
+}
+
+#[test]
+fn suggestions_complete_name_prefixes_shortest_first() {
+    let index = sample();
+    let found = index
+        .suggest(&[Kind::Occupation], "数控", 5)
+        .expect("suggest");
+    assert_eq!(
+        found,
+        vec![(Kind::Occupation, 2, "数控机床操作工".to_string())]
+    );
+    let both = index.suggest(&[], "焊", 5).expect("suggest");
+    assert_eq!(
+        both.iter().map(|f| f.1).collect::<Vec<_>>(),
+        vec![1],
+        "the draft posting is not suggested"
+    );
+    assert!(index.suggest(&[], "  ", 5).expect("suggest").is_empty());
+}
+
+#[test]
+fn an_index_on_disk_remembers_its_sequence() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    {
+        let index = SearchIndex::open(
+            dir.path(),
+            WriterOptions {
+                threads: 1,
+                memory_bytes: 15_000_000,
+            },
+        )
+        .expect("open");
+        index
+            .apply(
+                &[IndexChange::Upsert(doc(Kind::Occupation, 1, "焊工", ""))],
+                42,
+            )
+            .expect("apply");
+    }
+    let index = SearchIndex::open(
+        dir.path(),
+        WriterOptions {
+            threads: 1,
+            memory_bytes: 15_000_000,
+        },
+    )
+    .expect("reopen");
+    assert_eq!(index.applied_sequence(), 42);
+    assert_eq!(search(&index, "焊工"), vec![(Kind::Occupation, 1)]);
+}
