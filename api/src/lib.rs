@@ -19,8 +19,12 @@ pub mod http;
 pub mod ids;
 /// Import of the national catalogues, college programs and postings.
 pub mod import;
+/// The search indexer: change log → search index.
+pub mod indexing;
 /// Keyset pagination of sea-orm selects into Relay connections.
 pub mod pagination;
+/// Rows by id and link tables in batches (DataLoaders, indexer).
+pub mod relations;
 /// Write paths: validation and transactional writes with change log.
 pub mod services;
 /// Application start-up: build from settings, then run until stopped.

@@ -7,75 +7,12 @@ use async_graphql::{
     dataloader::{DataLoader, Loader},
     Context,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::error::{ApiError, ApiResult};
-
-/// An entity whose rows are loaded by their `id`.
-pub trait Keyed: EntityTrait {
-    fn id_column() -> Self::Column;
-    fn key(model: &Self::Model) -> i32;
-}
-
-macro_rules! keyed {
-    ($($module:ident),* $(,)?) => {$(
-        impl Keyed for entity::$module::Entity {
-            fn id_column() -> Self::Column {
-                entity::$module::Column::Id
-            }
-            fn key(model: &Self::Model) -> i32 {
-                model.id
-            }
-        }
-    )*};
-}
-
-keyed!(
-    region,
-    catalogue_entry,
-    occupation,
-    certificate,
-    industry_association,
-    enterprise,
-    college,
-    program,
-    demand_posting,
-    apprenticeship_offer,
-    training_course,
-);
-
-/// A link table `(owner, target)`.
-pub trait Link: EntityTrait {
-    fn owner_column() -> Self::Column;
-    fn owner(model: &Self::Model) -> i32;
-    fn target(model: &Self::Model) -> i32;
-}
-
-macro_rules! link {
-    ($($module:ident: $owner:ident / $owner_field:ident -> $target_field:ident),* $(,)?) => {$(
-        impl Link for entity::$module::Entity {
-            fn owner_column() -> Self::Column {
-                entity::$module::Column::$owner
-            }
-            fn owner(model: &Self::Model) -> i32 {
-                model.$owner_field
-            }
-            fn target(model: &Self::Model) -> i32 {
-                model.$target_field
-            }
-        }
-    )*};
-}
-
-link!(
-    certificate_catalogue_entry: CertificateId / certificate_id -> catalogue_entry_id,
-    certificate_occupation: CertificateId / certificate_id -> occupation_id,
-    program_certificate: ProgramId / program_id -> certificate_id,
-    program_occupation: ProgramId / program_id -> occupation_id,
-    posting_occupation: PostingId / posting_id -> occupation_id,
-    posting_certificate: PostingId / posting_id -> certificate_id,
-    offer_occupation: OfferId / offer_id -> occupation_id,
-);
+use crate::{
+    error::{ApiError, ApiResult},
+    relations::{links_of, rows_by_id, Keyed, Link},
+};
 
 /// Loads rows of `E` by id.
 pub struct ByIdLoader<E> {
@@ -101,12 +38,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, Self::Error> {
-        let rows = E::find()
-            .filter(E::id_column().is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await
-            .map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|row| (E::key(&row), row)).collect())
+        rows_by_id::<E, _>(&self.db, keys).await.map_err(Arc::new)
     }
 }
 
@@ -134,19 +66,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<i32>>, Self::Error> {
-        let rows = L::find()
-            .filter(L::owner_column().is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await
-            .map_err(Arc::new)?;
-        let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
-        for row in &rows {
-            links.entry(L::owner(row)).or_default().push(L::target(row));
-        }
-        for targets in links.values_mut() {
-            targets.sort_unstable();
-        }
-        Ok(links)
+        links_of::<L, _>(&self.db, keys).await.map_err(Arc::new)
     }
 }
 

@@ -1,0 +1,119 @@
+//! Rows by id and link tables in batches: what DataLoaders and the search
+//! indexer share.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+/// Most ids in one `IN (...)` list.
+const CHUNK: usize = 1_000;
+
+/// An entity whose rows are loaded by their `id`.
+pub trait Keyed: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn key(model: &Self::Model) -> i32;
+}
+
+macro_rules! keyed {
+    ($($module:ident),* $(,)?) => {$(
+        impl Keyed for entity::$module::Entity {
+            fn id_column() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn key(model: &Self::Model) -> i32 {
+                model.id
+            }
+        }
+    )*};
+}
+
+keyed!(
+    region,
+    catalogue_entry,
+    occupation,
+    certificate,
+    industry_association,
+    enterprise,
+    college,
+    program,
+    demand_posting,
+    apprenticeship_offer,
+    training_course,
+);
+
+/// A link table `(owner, target)`.
+pub trait Link: EntityTrait {
+    fn owner_column() -> Self::Column;
+    fn owner(model: &Self::Model) -> i32;
+    fn target(model: &Self::Model) -> i32;
+}
+
+macro_rules! link {
+    ($($module:ident: $owner:ident / $owner_field:ident -> $target_field:ident),* $(,)?) => {$(
+        impl Link for entity::$module::Entity {
+            fn owner_column() -> Self::Column {
+                entity::$module::Column::$owner
+            }
+            fn owner(model: &Self::Model) -> i32 {
+                model.$owner_field
+            }
+            fn target(model: &Self::Model) -> i32 {
+                model.$target_field
+            }
+        }
+    )*};
+}
+
+link!(
+    certificate_catalogue_entry: CertificateId / certificate_id -> catalogue_entry_id,
+    certificate_occupation: CertificateId / certificate_id -> occupation_id,
+    program_certificate: ProgramId / program_id -> certificate_id,
+    program_occupation: ProgramId / program_id -> occupation_id,
+    posting_occupation: PostingId / posting_id -> occupation_id,
+    posting_certificate: PostingId / posting_id -> certificate_id,
+    offer_occupation: OfferId / offer_id -> occupation_id,
+);
+
+/// The rows of `E` with these ids (missing ids are absent).
+pub async fn rows_by_id<E, C>(db: &C, ids: &[i32]) -> Result<HashMap<i32, E::Model>, DbErr>
+where
+    E: Keyed,
+    C: ConnectionTrait,
+{
+    let mut rows = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        for row in E::find()
+            .filter(E::id_column().is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            rows.insert(E::key(&row), row);
+        }
+    }
+    Ok(rows)
+}
+
+/// Per owner, the target ids of the link table `L`, in ascending order.
+pub async fn links_of<L, C>(db: &C, owners: &[i32]) -> Result<HashMap<i32, Vec<i32>>, DbErr>
+where
+    L: Link,
+    C: ConnectionTrait,
+{
+    let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
+    for chunk in owners.chunks(CHUNK) {
+        for row in L::find()
+            .filter(L::owner_column().is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            links
+                .entry(L::owner(&row))
+                .or_default()
+                .push(L::target(&row));
+        }
+    }
+    for targets in links.values_mut() {
+        targets.sort_unstable();
+    }
+    Ok(links)
+}
