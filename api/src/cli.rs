@@ -23,6 +23,10 @@ pub struct Cli {
     /// Default: SQLite file `hub.db` in the data directory.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// How often (ms) the search indexer looks for writes of other hub
+    /// processes sharing the database.
+    #[arg(long, global = true, env = "HUB_INDEX_POLL_MS", default_value_t = 250)]
+    pub index_poll_ms: u64,
     /// Log the hub's debug messages.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -43,6 +47,8 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Rebuild the search index from the database.
+    Reindex,
     /// Import a real data file (see ../shared/data/README.md for formats).
     Import {
         /// What the file holds.
@@ -66,6 +72,7 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
             .clone()
             .filter(|url| !url.trim().is_empty()),
         load_demo,
+        index_poll: std::time::Duration::from_millis(cli.index_poll_ms),
     }
 }
 
@@ -78,6 +85,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Schema) => {
             print!("{}", crate::graphql::sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Reindex) => {
+            let settings = settings(&cli, None, false);
+            let (db, _) = crate::db::connect_and_migrate(&settings.database_url()).await?;
+            let index =
+                search::SearchIndex::open(&settings.index_dir(), search::WriterOptions::default())
+                    .with_context(|| {
+                        format!(
+                            "cannot open the search index in {}",
+                            settings.index_dir().display()
+                        )
+                    })?;
+            let indexer =
+                crate::indexing::Indexer::new(db, std::sync::Arc::new(index), settings.index_poll);
+            let started = std::time::Instant::now();
+            let documents = indexer.rebuild(&Progress::for_terminal()).await?;
+            indexer.catch_up().await?;
+            println!(
+                "indexed {documents} documents up to change {} in {:.1} s",
+                indexer.applied_sequence(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import {

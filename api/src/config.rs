@@ -15,6 +15,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Load the Jilin City demo dataset when the database is empty.
     pub load_demo: bool,
+    /// How often the indexer checks the change log for writes of other
+    /// processes (`HUB_INDEX_POLL_MS`, default 250 ms); local writes are
+    /// indexed at once.
+    pub index_poll: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -24,6 +28,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data"),
             database_url: None,
             load_demo: true,
+            index_poll: std::time::Duration::from_millis(250),
         }
     }
 }
@@ -41,6 +46,11 @@ impl Settings {
         }
     }
 
+    /// The directory of this process's search index.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
     /// The database URL with any password replaced, for logs.
     pub fn redacted_database_url(&self) -> String {
         redact_password(&self.database_url())
@@ -55,6 +65,7 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.redacted_database_url())
             .field("load_demo", &self.load_demo)
+            .field("index_poll", &self.index_poll)
             .finish()
     }
 }

@@ -1,7 +1,7 @@
 //! Application start-up: connect, migrate, load the demo when the database
 //! is empty, bind the listener; then serve until stopped.
 
-use std::net::TcpListener;
+use std::{net::TcpListener, sync::Arc};
 
 use anyhow::Context;
 use poem::{listener::TcpAcceptor, Server};
@@ -11,7 +11,9 @@ use crate::{
     config::Settings,
     db::{connect_and_migrate, StatementCounter},
     graphql::{build_schema, HubSchema},
+    indexing::Indexer,
 };
+use search::{SearchIndex, WriterOptions};
 
 /// A built hub, bound to its port, ready to serve.
 pub struct Application {
@@ -20,12 +22,13 @@ pub struct Application {
     db: DatabaseConnection,
     schema: HubSchema,
     statements: StatementCounter,
+    indexer: Arc<Indexer>,
 }
 
 impl Application {
     /// Connects and migrates the database, loads the demo dataset when
-    /// asked and the database is empty, and binds `settings.addr` (port 0
-    /// picks a free port).
+    /// asked and the database is empty, brings the search index up to date
+    /// and binds `settings.addr` (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -41,7 +44,19 @@ impl Application {
         {
             tracing::info!("loaded the Jilin City demo dataset into the empty database");
         }
-        let schema = build_schema(db.clone());
+        let index = SearchIndex::open(&settings.index_dir(), WriterOptions::default())
+            .with_context(|| {
+                format!(
+                    "cannot open the search index in {}",
+                    settings.index_dir().display()
+                )
+            })?;
+        let indexer = Indexer::new(db.clone(), Arc::new(index), settings.index_poll);
+        indexer
+            .start()
+            .await
+            .context("cannot bring the search index up to date")?;
+        let schema = build_schema(db.clone(), indexer.clone());
         let listener = TcpListener::bind(settings.addr)
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         listener.set_nonblocking(true)?;
@@ -59,6 +74,7 @@ impl Application {
             db,
             schema,
             statements,
+            indexer,
         })
     }
 
@@ -71,6 +87,11 @@ impl Application {
         &self.db
     }
 
+    /// The search indexer of this process.
+    pub fn indexer(&self) -> Arc<Indexer> {
+        self.indexer.clone()
+    }
+
     /// Counts the SQL statements executed so far.
     pub fn statements(&self) -> StatementCounter {
         self.statements.clone()
@@ -78,6 +99,7 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let indexing = self.indexer.spawn();
         let routes = crate::http::routes(self.schema, self.db);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
@@ -86,7 +108,9 @@ impl Application {
                 Some(std::time::Duration::from_secs(10)),
             )
             .await
-            .context("the HTTP server failed")
+            .context("the HTTP server failed")?;
+        indexing.abort();
+        Ok(())
     }
 }
 

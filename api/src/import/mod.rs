@@ -271,6 +271,7 @@ pub(crate) async fn log_changes<C: ConnectionTrait>(
             ..Default::default()
         })
         .collect();
+    crate::services::lock_change_log(db).await?;
     for chunk in rows.chunks(BATCH) {
         change_log::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)

@@ -173,6 +173,18 @@ pub const MAX_LABEL: usize = 60;
 /// Most items in one list input (skills, occupation codes, certificates).
 pub const MAX_ITEMS: usize = 50;
 
+/// Serialises writers of the change log until their transaction ends, so
+/// that sequences become visible in order: the indexer never sees sequence
+/// 11 committed while 10 is still open (which it would then skip). SQLite
+/// has one writer at a time anyway.
+pub async fn lock_change_log<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("LOCK TABLE change_log IN EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
+}
+
 /// Appends one row to the change log, inside the caller's transaction.
 pub async fn append_change<C: ConnectionTrait>(
     db: &C,
@@ -180,6 +192,7 @@ pub async fn append_change<C: ConnectionTrait>(
     entity_id: i32,
     operation: ChangeOperation,
 ) -> Result<(), DbErr> {
+    lock_change_log(db).await?;
     change_log::ActiveModel {
         entity: Set(entity.to_string()),
         entity_id: Set(entity_id),
