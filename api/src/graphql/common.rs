@@ -57,6 +57,23 @@ pub fn outcome<M, T>(
     }
 }
 
+/// Like [`outcome`], and after a successful write wakes the search indexer
+/// and, when `wait` is set, waits until the write is searchable; the third
+/// value says whether it is (`None` when not asked).
+pub async fn written<M, T>(
+    ctx: &async_graphql::Context<'_>,
+    result: ServiceResult<M>,
+    wrap: impl FnOnce(M) -> T,
+    wait: bool,
+) -> ApiResult<(Option<T>, Vec<UserError>, Option<bool>)> {
+    let (object, user_errors) = outcome(result, wrap)?;
+    let searchable = match object {
+        Some(_) => super::search::after_write(ctx, wait).await?,
+        None => None,
+    };
+    Ok((object, user_errors, searchable))
+}
+
 /// A write that lost a race against another (same unique value, a row
 /// deleted meanwhile) is the user's problem to retry, not a server error.
 fn constraint_violation(error: &DbErr) -> Option<UserError> {

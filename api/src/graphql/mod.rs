@@ -9,6 +9,7 @@ pub mod organisations;
 pub mod postings;
 pub mod programs;
 pub mod reference;
+pub mod search;
 pub mod supply;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -27,6 +28,7 @@ pub struct QueryRoot(
     programs::ProgramQuery,
     postings::PostingQuery,
     supply::SupplyQuery,
+    search::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,8 +41,11 @@ pub struct MutationRoot(
 pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its shared handles: the database and the
-/// DataLoaders.
-pub fn build_schema(db: DatabaseConnection) -> HubSchema {
+/// DataLoaders and the search indexer.
+pub fn build_schema(
+    db: DatabaseConnection,
+    indexer: std::sync::Arc<crate::indexing::Indexer>,
+) -> HubSchema {
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -49,7 +54,7 @@ pub fn build_schema(db: DatabaseConnection) -> HubSchema {
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY);
     let builder = loaders::register(builder, &db);
-    builder.data(db).finish()
+    builder.data(db).data(indexer).finish()
 }
 
 /// The SDL of the schema, as checked in at `schema.graphql`.

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::{sea_query::ExprTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{filter_ids, linked_to_occupation_prefix, outcome, patch, InputIds, UserError},
+    common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
     enums::{EducationRequirement, PostingStatus, RecordSource, SortDirection},
     loaders::{database, load_linked, load_one, load_optional},
     organisations::{Enterprise, IndustryAssociation},
@@ -368,8 +368,10 @@ pub struct CreateDemandPostingInput {
     /// 创建后立即发布（默认存为草稿）。
     #[graphql(default)]
     pub publish: bool,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Input of `updateDemandPosting`: only the given fields change; `null`
 /// clears an optional field.
 #[derive(InputObject)]
@@ -389,29 +391,39 @@ pub struct UpdateDemandPostingInput {
     pub certificate_ids: Option<Vec<ID>>,
     pub valid_from: MaybeUndefined<NaiveDate>,
     pub valid_until: MaybeUndefined<NaiveDate>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Input of `publishDemandPosting` and `closeDemandPosting`.
 #[derive(InputObject)]
 pub struct DemandPostingStatusInput {
     pub id: ID,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Result of a demand posting mutation.
 #[derive(SimpleObject)]
 pub struct DemandPostingPayload {
     /// The posting as written; `null` when `userErrors` is not empty.
     pub demand_posting: Option<DemandPosting>,
     pub user_errors: Vec<UserError>,
+    /// Whether the change is searchable: `null` unless the input asked to
+    /// wait (`waitUntilSearchable`), `false` when the wait timed out.
+    pub searchable: Option<bool>,
 }
-
-fn payload(
+async fn payload(
+    ctx: &Context<'_>,
     result: crate::services::ServiceResult<demand_posting::Model>,
+    wait: bool,
 ) -> Result<DemandPostingPayload> {
-    let (demand_posting, user_errors) = outcome(result, DemandPosting)?;
+    let (demand_posting, user_errors, searchable) =
+        written(ctx, result, DemandPosting, wait).await?;
     Ok(DemandPostingPayload {
         demand_posting,
         user_errors,
+        searchable,
     })
 }
 
@@ -419,6 +431,7 @@ fn refused(user_errors: Vec<UserError>) -> Result<DemandPostingPayload> {
     Ok(DemandPostingPayload {
         demand_posting: None,
         user_errors,
+        searchable: None,
     })
 }
 
@@ -467,15 +480,15 @@ impl PostingMutation {
         if let Some(errors) = ids.into_errors() {
             return refused(errors);
         }
-        payload(
-            service::create(
-                database(ctx)?,
-                draft,
-                input.publish,
-                entity::enums::RecordSource::Manual,
-            )
-            .await,
+        let wait = input.wait_until_searchable;
+        let result = service::create(
+            database(ctx)?,
+            draft,
+            input.publish,
+            entity::enums::RecordSource::Manual,
         )
+        .await;
+        payload(ctx, result, wait).await
     }
 
     /// 修改一条草稿或已发布的需求。
@@ -507,7 +520,12 @@ impl PostingMutation {
         if let Some(errors) = ids.into_errors() {
             return refused(errors);
         }
-        payload(service::update(database(ctx)?, id, changes).await)
+        payload(
+            ctx,
+            service::update(database(ctx)?, id, changes).await,
+            input.wait_until_searchable,
+        )
+        .await
     }
 
     /// 发布一条草稿需求。
@@ -543,6 +561,11 @@ impl PostingMutation {
         if let Some(errors) = ids.into_errors() {
             return refused(errors);
         }
-        payload(service::transition(database(ctx)?, id, target).await)
+        payload(
+            ctx,
+            service::transition(database(ctx)?, id, target).await,
+            input.wait_until_searchable,
+        )
+        .await
     }
 }

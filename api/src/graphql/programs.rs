@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::{
     common::{
-        contains, filter_ids, linked_to_occupation_prefix, outcome, patch, InputIds, UserError,
+        contains, filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError,
     },
     enums::{CatalogueLevel, RecordSource},
     loaders::{database, load_linked, load_one, load_optional},
@@ -208,8 +208,10 @@ pub struct CreateProgramInput {
     pub certificate_ids: Vec<ID>,
     #[graphql(default)]
     pub occupation_codes: Vec<String>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Input of `updateProgram`: only the given fields change.
 #[derive(InputObject)]
 pub struct UpdateProgramInput {
@@ -221,20 +223,29 @@ pub struct UpdateProgramInput {
     pub description: Option<String>,
     pub certificate_ids: Option<Vec<ID>>,
     pub occupation_codes: Option<Vec<String>>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Result of a program mutation.
 #[derive(SimpleObject)]
 pub struct ProgramPayload {
     pub program: Option<Program>,
     pub user_errors: Vec<UserError>,
+    /// Whether the change is searchable: `null` unless the input asked to
+    /// wait (`waitUntilSearchable`), `false` when the wait timed out.
+    pub searchable: Option<bool>,
 }
-
-fn payload(result: crate::services::ServiceResult<program::Model>) -> Result<ProgramPayload> {
-    let (program, user_errors) = outcome(result, Program)?;
+async fn payload(
+    ctx: &Context<'_>,
+    result: crate::services::ServiceResult<program::Model>,
+    wait: bool,
+) -> Result<ProgramPayload> {
+    let (program, user_errors, searchable) = written(ctx, result, Program, wait).await?;
     Ok(ProgramPayload {
         program,
         user_errors,
+        searchable,
     })
 }
 
@@ -268,9 +279,16 @@ impl ProgramMutation {
             return Ok(ProgramPayload {
                 program: None,
                 user_errors,
+                searchable: None,
             });
         }
-        payload(service::create(database(ctx)?, draft, entity::enums::RecordSource::Manual).await)
+        let wait = input.wait_until_searchable;
+        payload(
+            ctx,
+            service::create(database(ctx)?, draft, entity::enums::RecordSource::Manual).await,
+            wait,
+        )
+        .await
     }
 
     /// 修改专业。
@@ -296,8 +314,14 @@ impl ProgramMutation {
             return Ok(ProgramPayload {
                 program: None,
                 user_errors,
+                searchable: None,
             });
         }
-        payload(service::update(database(ctx)?, id, changes).await)
+        payload(
+            ctx,
+            service::update(database(ctx)?, id, changes).await,
+            input.wait_until_searchable,
+        )
+        .await
     }
 }

@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{filter_ids, linked_to_occupation_prefix, outcome, patch, InputIds, UserError},
+    common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
     enums::{CourseKind, OfferKind},
     loaders::{database, load_linked, load_one, load_optional},
     organisations::{by_id_key, College, Enterprise},
@@ -322,8 +322,10 @@ pub struct CreateApprenticeshipOfferInput {
     pub cooperation_end: NaiveDate,
     #[graphql(default)]
     pub occupation_codes: Vec<String>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Input of `updateApprenticeshipOffer`: only the given fields change.
 #[derive(InputObject)]
 pub struct UpdateApprenticeshipOfferInput {
@@ -339,15 +341,19 @@ pub struct UpdateApprenticeshipOfferInput {
     pub cooperation_start: Option<NaiveDate>,
     pub cooperation_end: Option<NaiveDate>,
     pub occupation_codes: Option<Vec<String>>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Result of an apprenticeship offer mutation.
 #[derive(SimpleObject)]
 pub struct ApprenticeshipOfferPayload {
     pub apprenticeship_offer: Option<ApprenticeshipOffer>,
     pub user_errors: Vec<UserError>,
+    /// Whether the change is searchable: `null` unless the input asked to
+    /// wait (`waitUntilSearchable`), `false` when the wait timed out.
+    pub searchable: Option<bool>,
 }
-
 /// Input of `createTrainingCourse`.
 #[derive(InputObject)]
 pub struct CreateTrainingCourseInput {
@@ -369,8 +375,10 @@ pub struct CreateTrainingCourseInput {
     #[graphql(default)]
     pub schedule: String,
     pub region_id: Option<ID>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Input of `updateTrainingCourse`: only the given fields change.
 #[derive(InputObject)]
 pub struct UpdateTrainingCourseInput {
@@ -386,15 +394,19 @@ pub struct UpdateTrainingCourseInput {
     pub ends_on: MaybeUndefined<NaiveDate>,
     pub schedule: Option<String>,
     pub region_id: MaybeUndefined<ID>,
+    /// 等到本次修改可被检索后再返回（最多 5 秒）。
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
 }
-
 /// Result of a training course mutation.
 #[derive(SimpleObject)]
 pub struct TrainingCoursePayload {
     pub training_course: Option<TrainingCourse>,
     pub user_errors: Vec<UserError>,
+    /// Whether the change is searchable: `null` unless the input asked to
+    /// wait (`waitUntilSearchable`), `false` when the wait timed out.
+    pub searchable: Option<bool>,
 }
-
 #[derive(Default)]
 pub struct SupplyMutation;
 
@@ -429,15 +441,21 @@ impl SupplyMutation {
             return Ok(ApprenticeshipOfferPayload {
                 apprenticeship_offer: None,
                 user_errors,
+                searchable: None,
             });
         }
-        let (apprenticeship_offer, user_errors) = outcome(
+        let wait = input.wait_until_searchable;
+        let (apprenticeship_offer, user_errors, searchable) = written(
+            ctx,
             offer_service::create(database(ctx)?, draft).await,
             ApprenticeshipOffer,
-        )?;
+            wait,
+        )
+        .await?;
         Ok(ApprenticeshipOfferPayload {
             apprenticeship_offer,
             user_errors,
+            searchable,
         })
     }
 
@@ -470,15 +488,21 @@ impl SupplyMutation {
             return Ok(ApprenticeshipOfferPayload {
                 apprenticeship_offer: None,
                 user_errors,
+                searchable: None,
             });
         }
-        let (apprenticeship_offer, user_errors) = outcome(
+        let wait = input.wait_until_searchable;
+        let (apprenticeship_offer, user_errors, searchable) = written(
+            ctx,
             offer_service::update(database(ctx)?, id, changes).await,
             ApprenticeshipOffer,
-        )?;
+            wait,
+        )
+        .await?;
         Ok(ApprenticeshipOfferPayload {
             apprenticeship_offer,
             user_errors,
+            searchable,
         })
     }
 
@@ -511,15 +535,21 @@ impl SupplyMutation {
             return Ok(TrainingCoursePayload {
                 training_course: None,
                 user_errors,
+                searchable: None,
             });
         }
-        let (training_course, user_errors) = outcome(
+        let wait = input.wait_until_searchable;
+        let (training_course, user_errors, searchable) = written(
+            ctx,
             course_service::create(database(ctx)?, draft).await,
             TrainingCourse,
-        )?;
+            wait,
+        )
+        .await?;
         Ok(TrainingCoursePayload {
             training_course,
             user_errors,
+            searchable,
         })
     }
 
@@ -548,15 +578,21 @@ impl SupplyMutation {
             return Ok(TrainingCoursePayload {
                 training_course: None,
                 user_errors,
+                searchable: None,
             });
         }
-        let (training_course, user_errors) = outcome(
+        let wait = input.wait_until_searchable;
+        let (training_course, user_errors, searchable) = written(
+            ctx,
             course_service::update(database(ctx)?, id, changes).await,
             TrainingCourse,
-        )?;
+            wait,
+        )
+        .await?;
         Ok(TrainingCoursePayload {
             training_course,
             user_errors,
+            searchable,
         })
     }
 }
