@@ -13,6 +13,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    pub indexer: std::sync::Arc<hub::indexing::Indexer>,
+    pub database_url: String,
     _data_dir: tempfile::TempDir,
 }
 
@@ -21,7 +23,7 @@ static DATABASES: AtomicU32 = AtomicU32::new(0);
 /// A fresh database URL: SQLite in `dir`, or a new PostgreSQL database when
 /// `HUB_TEST_POSTGRES_URL` (a URL of the server's `postgres` database) is
 /// set.
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     let Ok(admin_url) = std::env::var("HUB_TEST_POSTGRES_URL") else {
         return format!("sqlite://{}?mode=rwc", dir.join("hub.db").display());
     };
@@ -56,25 +58,40 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the hub, with or without the demo dataset.
 pub async fn spawn_app_with(load_demo: bool) -> TestApp {
-    hub::telemetry::init(false);
     let data_dir = tempfile::tempdir().expect("a temporary data directory");
     let database_url = fresh_database(data_dir.path()).await;
+    start(database_url, data_dir, load_demo).await
+}
+
+/// Starts a second hub process on the database of `app`, with a data
+/// directory (and so a search index) of its own.
+pub async fn spawn_peer(app: &TestApp) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    start(app.database_url.clone(), data_dir, false).await
+}
+
+async fn start(database_url: String, data_dir: tempfile::TempDir, load_demo: bool) -> TestApp {
+    hub::telemetry::init(false);
     let settings = Settings {
         addr: "127.0.0.1:0".parse().expect("an address"),
         data_dir: data_dir.path().to_path_buf(),
         database_url: Some(database_url.clone()),
         load_demo,
+        index_poll: std::time::Duration::from_millis(100),
     };
     let application = Application::build(settings).await.expect("the hub starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.database().clone();
     let statements = application.statements();
+    let indexer = application.indexer();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         db,
         statements,
+        indexer,
+        database_url,
         _data_dir: data_dir,
     }
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod crash;
 mod dataloaders;
 mod http;
 mod import;
@@ -11,3 +12,4 @@ mod mutations;
 mod nodes;
 mod pagination;
 mod schema;
+mod search;
