@@ -120,6 +120,35 @@ pub fn grams(text: &str) -> Vec<Token> {
     tokens
 }
 
+const SYNONYMS: &str = include_str!("synonyms.txt");
+
+static EXPANSIONS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+
+fn expansions() -> &'static [(String, String)] {
+    EXPANSIONS.get_or_init(|| {
+        SYNONYMS
+            .lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+            .filter_map(|line| line.split_once("=>"))
+            .map(|(from, to)| (from.trim().to_lowercase(), to.trim().to_string()))
+            .filter(|(from, to)| !from.is_empty() && !to.is_empty())
+            .collect()
+    })
+}
+
+/// The catalogue words a query's everyday words stand for (see
+/// `synonyms.txt`), as extra text to search with a lower weight.
+pub fn expand(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut extra: Vec<&str> = Vec::new();
+    for (from, to) in expansions() {
+        if lower.contains(from.as_str()) && !extra.contains(&to.as_str()) {
+            extra.push(to);
+        }
+    }
+    extra.join(" ")
+}
+
 /// Lowercased text without whitespace and punctuation, as autocomplete
 /// compares it.
 pub fn normalise_prefix(text: &str) -> String {
@@ -229,6 +258,13 @@ mod tests {
         assert!(tokens.contains(&"cnc".to_string()) && tokens.contains(&"plc".to_string()));
         assert_eq!(texts(grams("焊 工")), vec!["焊", "工"]);
         assert_eq!(texts(grams("  ，。!! ")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn everyday_words_expand_to_catalogue_words() {
+        assert!(expand("外卖骑手").contains("网约配送员"));
+        assert!(expand("JAVA开发").contains("计算机程序设计员"));
+        assert_eq!(expand("焊工"), "");
     }
 
     #[test]

@@ -48,6 +48,10 @@ const BOOSTS: [(FieldName, f32); 6] = [
     (FieldName::BodyGrams, 0.5),
 ];
 
+/// Weight of the words a query's everyday words expand to, against the
+/// query's own words.
+const EXPANSION_WEIGHT: f32 = 0.6;
+
 #[derive(Clone, Copy)]
 enum FieldName {
     Title,
@@ -400,7 +404,27 @@ impl SearchIndex {
     }
 
     fn term_clauses(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
-        let words: BTreeSet<String> = analysis::words(text).into_iter().map(|t| t.text).collect();
+        let mut clauses = self.clauses_for(text, 1.0, &BTreeSet::new());
+        if !clauses.is_empty() {
+            let own: BTreeSet<String> = analysis::words(text).into_iter().map(|t| t.text).collect();
+            clauses.extend(self.clauses_for(&analysis::expand(text), EXPANSION_WEIGHT, &own));
+        }
+        clauses
+    }
+
+    /// One boosted term query per token and field; words in `skip` are
+    /// already searched.
+    fn clauses_for(
+        &self,
+        text: &str,
+        weight: f32,
+        skip: &BTreeSet<String>,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let words: BTreeSet<String> = analysis::words(text)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| !skip.contains(t))
+            .collect();
         let grams: BTreeSet<String> = analysis::grams(text).into_iter().map(|t| t.text).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (name, boost) in BOOSTS {
@@ -417,7 +441,7 @@ impl SearchIndex {
                 );
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), boost)),
+                    Box::new(BoostQuery::new(Box::new(query), boost * weight)),
                 ));
             }
         }
