@@ -1,6 +1,8 @@
 //! The hub: a GraphQL data hub for labour-market matching in vocational
 //! education in 吉林市.
 
+/// Benchmarks and relevance evaluation (`hub-bench`).
+pub mod bench;
 /// Command line: `hub serve`, `hub schema`, `hub import`.
 pub mod cli;
 /// Typed settings with zero-configuration defaults.

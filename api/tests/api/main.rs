@@ -11,5 +11,6 @@ mod import;
 mod mutations;
 mod nodes;
 mod pagination;
+mod relevance;
 mod schema;
 mod search;

@@ -1,0 +1,4 @@
+//! Measurements that print figures: search relevance on labelled real
+//! queries, and search performance against an SQLite FTS5 baseline.
+
+pub mod relevance;
