@@ -180,6 +180,9 @@ pub struct SearchRequest {
     pub include_private: bool,
     pub offset: usize,
     pub limit: usize,
+    /// Count all matches (costs a pass over every match).
+    pub with_count: bool,
+    /// Count matches by facet (costs a pass over every match).
     pub with_facets: bool,
     pub with_snippets: bool,
 }
@@ -192,6 +195,7 @@ impl Default for SearchRequest {
             include_private: false,
             offset: 0,
             limit: 10,
+            with_count: false,
             with_facets: false,
             with_snippets: false,
         }
@@ -249,8 +253,10 @@ pub struct FacetCount {
 
 #[derive(Clone, Debug, Default)]
 pub struct SearchResults {
-    /// Number of matching objects.
-    pub total: usize,
+    /// Number of matching objects, when counted.
+    pub total: Option<usize>,
+    /// Whether hits follow this page.
+    pub has_more: bool,
     pub hits: Vec<Hit>,
     pub facets: Vec<FacetCount>,
 }
@@ -512,14 +518,25 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let mut facets = FacetCollector::for_field("facet");
-        for dimension in Dimension::ALL {
-            facets.add_facet(dimension.path());
-        }
-        let top = TopDocs::with_limit(request.limit.max(1))
+        // Without counts, only the top hits are collected, and block-max
+        // WAND skips most of the matches.
+        let top = TopDocs::with_limit(request.limit + 1)
             .and_offset(request.offset)
             .order_by_score();
-        let (top, total, facet_counts) = searcher.search(&query, &(top, Count, facets))?;
+        let (top, total, facet_counts) = if request.with_facets {
+            let mut facets = FacetCollector::for_field("facet");
+            for dimension in Dimension::ALL {
+                facets.add_facet(dimension.path());
+            }
+            let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
+            (top, Some(total), Some(facets))
+        } else if request.with_count {
+            let (top, total) = searcher.search(&query, &(top, Count))?;
+            (top, Some(total), None)
+        } else {
+            (searcher.search(&query, &top)?, None, None)
+        };
+        let has_more = top.len() > request.limit;
         let mut hits = Vec::with_capacity(request.limit);
         let snippets = if request.with_snippets {
             Some(self.snippet_generators(&request.text))
@@ -546,7 +563,7 @@ impl SearchIndex {
             });
         }
         let mut counts = Vec::new();
-        if request.with_facets {
+        if let Some(facet_counts) = facet_counts {
             for dimension in Dimension::ALL {
                 for (facet, count) in facet_counts.get(dimension.path()) {
                     let value = facet
@@ -564,6 +581,7 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             total,
+            has_more,
             hits,
             facets: counts,
         })

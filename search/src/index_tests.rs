@@ -126,11 +126,12 @@ fn odd_queries_are_text_and_never_errors() {
     }
     let everything = SearchRequest {
         text: "  ".into(),
+        with_count: true,
         ..Default::default()
     };
     assert_eq!(
         index.search(&everything).expect("search").total,
-        3,
+        Some(3),
         "no text lists every public document"
     );
     let long = SearchRequest {
@@ -182,9 +183,24 @@ fn facets_count_and_filter() {
             kinds: vec![Kind::Occupation],
             ..Default::default()
         },
+        with_count: true,
         ..Default::default()
     };
-    assert_eq!(index.search(&kinds).expect("search").total, 2);
+    assert_eq!(index.search(&kinds).expect("search").total, Some(2));
+    let uncounted = SearchRequest {
+        filters: Filters {
+            kinds: vec![Kind::Occupation],
+            ..Default::default()
+        },
+        limit: 1,
+        ..Default::default()
+    };
+    let results = index.search(&uncounted).expect("search");
+    assert_eq!(
+        (results.total, results.hits.len(), results.has_more),
+        (None, 1, true),
+        "counted only when asked"
+    );
 }
 
 #[test]

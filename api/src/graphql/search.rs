@@ -167,8 +167,10 @@ pub struct IndexLag {
 /// Fields of the search connection besides edges and page info.
 #[derive(SimpleObject)]
 pub struct SearchResultFields {
-    /// Number of matching objects.
+    /// Number of matching objects. Counting visits every match: leave it
+    /// out of queries that do not show it.
     pub total_count: u64,
+    /// Counts by facet; also visits every match.
     pub facets: SearchFacets,
     pub index_lag: IndexLag,
 }
@@ -426,14 +428,25 @@ impl SearchQuery {
                 .collect(),
             occupation_majors: filter.occupation_major_codes.clone().unwrap_or_default(),
         };
+        // Counting and faceting visit every match; done only when asked.
+        let wanted = ctx.look_ahead();
+        let with_count = wanted.field("totalCount").exists();
+        let with_facets = wanted.field("facets").exists();
+        let with_lag = wanted.field("indexLag").exists();
+        let with_snippets = wanted
+            .field("edges")
+            .field("node")
+            .field("snippets")
+            .exists();
         let request = SearchRequest {
             text: query,
             filters,
             include_private: false,
             offset,
             limit: first as usize,
-            with_facets: true,
-            with_snippets: true,
+            with_count,
+            with_facets,
+            with_snippets,
         };
         let indexer = indexer(ctx)?.clone();
         let index = indexer.index().clone();
@@ -446,13 +459,27 @@ impl SearchQuery {
             })?;
         let keys: Vec<(Kind, i32)> = results.hits.iter().map(|hit| (hit.kind, hit.id)).collect();
         let objects = load_objects(ctx, &keys).await?;
-        let labels = labels(ctx, &results).await?;
-        let fields = SearchResultFields {
-            total_count: results.total as u64,
-            facets: facets(&results, &labels),
-            index_lag: index_lag(&indexer).await?,
+        let facets = if with_facets {
+            facets(&results, &labels(ctx, &results).await?)
+        } else {
+            SearchFacets::default()
         };
-        let has_next = offset + results.hits.len() < results.total;
+        let index_lag = if with_lag {
+            index_lag(&indexer).await?
+        } else {
+            let applied_sequence = indexer.applied_sequence();
+            IndexLag {
+                applied_sequence,
+                latest_sequence: applied_sequence,
+                behind: 0,
+            }
+        };
+        let fields = SearchResultFields {
+            total_count: results.total.unwrap_or_default() as u64,
+            facets,
+            index_lag,
+        };
+        let has_next = results.has_more;
         let mut connection = Connection::with_additional_fields(offset > 0, has_next, fields);
         for (position, (hit, object)) in results.hits.into_iter().zip(objects).enumerate() {
             let Some(object) = object else { continue };
