@@ -2,6 +2,8 @@
 //!
 //! `hub-bench relevance` — MRR@10 and recall@10 of occupation search on
 //! labelled real job titles.
+//! `hub-bench search` — indexing and search performance at 100k and 1M
+//! generated postings, against SQLite FTS5 (trigram) in the same run.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -32,6 +34,28 @@ enum Command {
         #[arg(long, default_value = "search/eval/occupation_queries.tsv")]
         queries: PathBuf,
     },
+    /// Indexing and search performance against SQLite FTS5 (trigram).
+    Search {
+        /// Corpus sizes (postings).
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        sizes: Vec<usize>,
+        /// Queries per class (1, 2 and 3 words).
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// Where to build the indexes and databases.
+        #[arg(long, default_value = "target/hub-bench")]
+        work_dir: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        writer_threads: usize,
+        #[arg(long, default_value_t = 600)]
+        writer_memory_mb: usize,
+        /// Leave out the FTS5 baseline.
+        #[arg(long)]
+        skip_fts: bool,
+        /// Leave out GraphQL over HTTP.
+        #[arg(long)]
+        skip_http: bool,
+    },
 }
 
 #[tokio::main]
@@ -40,6 +64,19 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Relevance { queries } => relevance(&cli.data, &queries).await,
+        Command::Search { sizes, queries, work_dir, writer_threads, writer_memory_mb, skip_fts, skip_http } => {
+            let options = hub::bench::performance::Options {
+                data: cli.data.clone(),
+                work_dir,
+                sizes,
+                queries_per_class: queries,
+                writer_threads,
+                writer_memory_mb,
+                skip_fts,
+                skip_http,
+            };
+            hub::bench::performance::run(&options).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
