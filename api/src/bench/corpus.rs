@@ -12,10 +12,20 @@ use crate::import::parse::parse_salary;
 
 /// Regions of 吉林市 postings are spread over (codes as the migration
 /// seeds them, with the city as parent).
-pub const REGIONS: &[&str] =
-    &["220202", "220203", "220204", "220211", "220221", "220281", "220282", "220283", "220284", "220271", "220272"];
+pub const REGIONS: &[&str] = &[
+    "220202", "220203", "220204", "220211", "220221", "220281", "220282", "220283", "220284",
+    "220271", "220272",
+];
 
-const EDUCATION: &[&str] = &["ANY", "SENIOR_SECONDARY", "ASSOCIATE", "ASSOCIATE", "BACHELOR", "BACHELOR", "MASTER"];
+const EDUCATION: &[&str] = &[
+    "ANY",
+    "SENIOR_SECONDARY",
+    "ASSOCIATE",
+    "ASSOCIATE",
+    "BACHELOR",
+    "BACHELOR",
+    "MASTER",
+];
 
 /// The real material postings are recombined from.
 pub struct Corpus {
@@ -62,13 +72,21 @@ impl GeneratedPosting {
 }
 
 fn rows(path: &Path) -> anyhow::Result<Vec<HashMap<String, String>>> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(reader.deserialize::<HashMap<String, String>>().filter_map(Result::ok).collect())
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(reader
+        .deserialize::<HashMap<String, String>>()
+        .filter_map(Result::ok)
+        .collect())
 }
 
 fn sentences_of(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(['。', '；', ';', '\n', '！'])
-        .map(|s| s.trim().trim_start_matches(|c: char| c.is_ascii_digit() || "、.．:：）)".contains(c)).trim())
+        .map(|s| {
+            s.trim()
+                .trim_start_matches(|c: char| c.is_ascii_digit() || "、.．:：）)".contains(c))
+                .trim()
+        })
         .filter(|s| s.chars().count() >= 6)
         .map(|s| s.chars().take(80).collect())
 }
@@ -92,7 +110,12 @@ impl Corpus {
             for row in rows(&data.join(file))? {
                 let get = |name: &str| row.get(name).map(|v| v.trim()).unwrap_or_default();
                 if !get("title").is_empty() {
-                    corpus.titles.push(get("title").split_whitespace().collect::<Vec<_>>().join(" "));
+                    corpus.titles.push(
+                        get("title")
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
                 }
                 if !description.is_empty() {
                     corpus.sentences.extend(sentences_of(get(description)));
@@ -104,17 +127,33 @@ impl Corpus {
                     corpus.locations.push(get(location).replace('·', " "));
                 }
                 corpus.skills.extend(
-                    get("company_tags").split('|').filter(|t| t.is_ascii() && !t.is_empty()).map(str::to_string),
+                    get("company_tags")
+                        .split('|')
+                        .filter(|t| t.is_ascii() && !t.is_empty())
+                        .map(str::to_string),
                 );
             }
         }
         for row in rows(&data.join("occupations/occupations_2022.csv"))? {
-            let get = |name: &str| row.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
-            let task = get("main_tasks").lines().next().unwrap_or_default().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').to_string();
-            corpus.occupations.push((get("name_clean"), task, get("major_code")));
+            let get = |name: &str| {
+                row.get(name)
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let task = get("main_tasks")
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .to_string();
+            corpus
+                .occupations
+                .push((get("name_clean"), task, get("major_code")));
         }
         anyhow::ensure!(
-            !corpus.titles.is_empty() && !corpus.sentences.is_empty() && !corpus.occupations.is_empty(),
+            !corpus.titles.is_empty()
+                && !corpus.sentences.is_empty()
+                && !corpus.occupations.is_empty(),
             "the reference data in {} has no postings or occupations",
             data.display()
         );
@@ -144,7 +183,7 @@ impl Rng {
         Self(seed.max(1))
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -152,7 +191,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -168,7 +207,10 @@ pub struct Generator<'a> {
 
 impl<'a> Generator<'a> {
     pub fn new(corpus: &'a Corpus, seed: u64) -> Self {
-        Self { corpus, rng: Rng::new(seed) }
+        Self {
+            corpus,
+            rng: Rng::new(seed),
+        }
     }
 
     pub fn posting(&mut self, id: i32) -> GeneratedPosting {
@@ -187,7 +229,9 @@ impl<'a> Generator<'a> {
             description.push('。');
         }
         description.push_str(&task);
-        let skills = (0..rng.below(3)).map(|_| rng.pick(&corpus.skills).clone()).collect();
+        let skills = (0..rng.below(3))
+            .map(|_| rng.pick(&corpus.skills).clone())
+            .collect();
         let (salary_min, salary_max) = *rng.pick(&corpus.salaries);
         GeneratedPosting {
             id,
@@ -197,8 +241,8 @@ impl<'a> Generator<'a> {
             occupation,
             occupation_major: major,
             location: rng.pick(&corpus.locations).clone(),
-            region: *rng.pick::<&'static str>(REGIONS),
-            education: *rng.pick::<&'static str>(EDUCATION),
+            region: rng.pick::<&'static str>(REGIONS),
+            education: rng.pick::<&'static str>(EDUCATION),
             salary_min,
             salary_max,
         }

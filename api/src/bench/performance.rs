@@ -50,7 +50,11 @@ impl Latency {
         samples.sort();
         let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
-        Self { p50: at(0.50), p99: at(0.99), mean }
+        Self {
+            p50: at(0.50),
+            p99: at(0.99),
+            mean,
+        }
     }
 }
 
@@ -63,9 +67,14 @@ pub fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok())
-            })
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| {
+                    l.split_whitespace()
+                        .nth(1)
+                        .and_then(|kb| kb.parse::<f64>().ok())
+                })
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
@@ -96,10 +105,16 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     let query_sets = queries(&corpus, options.queries_per_class, 7);
     println!(
         "machine: {} cores, {}; queries per class: {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         std::fs::read_to_string("/proc/meminfo")
             .ok()
-            .and_then(|m| m.lines().next().map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")))
+            .and_then(|m| m.lines().next().map(|l| l
+                .split_whitespace()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join(" ")))
             .unwrap_or_default(),
         options.queries_per_class
     );
@@ -109,7 +124,12 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn measure(options: &Options, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: usize) -> anyhow::Result<()> {
+async fn measure(
+    options: &Options,
+    corpus: &Corpus,
+    query_sets: &[Vec<String>; 3],
+    size: usize,
+) -> anyhow::Result<()> {
     let dir = options.work_dir.join(format!("postings-{size}"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
@@ -119,7 +139,10 @@ async fn measure(options: &Options, corpus: &Corpus, query_sets: &[Vec<String>; 
 
     // Raw indexing in the search crate.
     let index_dir = dir.join("index");
-    let writer = WriterOptions { threads: options.writer_threads, memory_bytes: options.writer_memory_mb * 1024 * 1024 };
+    let writer = WriterOptions {
+        threads: options.writer_threads,
+        memory_bytes: options.writer_memory_mb * 1024 * 1024,
+    };
     let index = SearchIndex::open(&index_dir, writer)?;
     let mut generator = Generator::new(corpus, 42);
     let started = Instant::now();
@@ -151,8 +174,16 @@ async fn measure(options: &Options, corpus: &Corpus, query_sets: &[Vec<String>; 
     }
     drop(index);
 
-    let fts = if options.skip_fts { None } else { Some(fts5(&dir, corpus, query_sets, size).await?) };
-    let http = if options.skip_http { None } else { Some(graphql(&dir, corpus, query_sets, size).await?) };
+    let fts = if options.skip_fts {
+        None
+    } else {
+        Some(fts5(&dir, corpus, query_sets, size).await?)
+    };
+    let http = if options.skip_http {
+        None
+    } else {
+        Some(graphql(&dir, corpus, query_sets, size).await?)
+    };
 
     println!("search latency, ms (p50 / p99), top 10 with snippets:");
     println!("  words  tantivy raw      +count+facets    GraphQL/HTTP     FTS5 trigram     p99 FTS5/raw  p99 GraphQL/raw");
@@ -160,10 +191,12 @@ async fn measure(options: &Options, corpus: &Corpus, query_sets: &[Vec<String>; 
         let fts_class = fts.as_ref().map(|f| f.1[class]);
         let http_class = http.as_ref().map(|h| h[class]);
         let pair = |l: Option<Latency>| {
-            l.map(|l| format!("{:>6.2} / {:<7.2}", ms(l.p50), ms(l.p99))).unwrap_or_else(|| format!("{:^16}", "-"))
+            l.map(|l| format!("{:>6.2} / {:<7.2}", ms(l.p50), ms(l.p99)))
+                .unwrap_or_else(|| format!("{:^16}", "-"))
         };
         let ratio = |l: Option<Latency>| {
-            l.map(|l| format!("{:>6.1}x", ms(l.p99) / ms(raw[class].p99).max(0.001))).unwrap_or_else(|| "-".into())
+            l.map(|l| format!("{:>6.1}x", ms(l.p99) / ms(raw[class].p99).max(0.001)))
+                .unwrap_or_else(|| "-".into())
         };
         println!(
             "  {}      {}  {}  {}  {}  {:>12}  {:>14}",
@@ -184,7 +217,10 @@ async fn measure(options: &Options, corpus: &Corpus, query_sets: &[Vec<String>; 
             mib(fts_bytes)
         );
     }
-    println!("peak RSS of the whole run so far: {:.0} MiB", peak_rss_mib());
+    println!(
+        "peak RSS of the whole run so far: {:.0} MiB",
+        peak_rss_mib()
+    );
     Ok(())
 }
 
@@ -213,12 +249,21 @@ fn time_raw(index: &SearchIndex, queries: &[String], counted: bool) -> anyhow::R
 /// word becomes a quoted trigram phrase, ORed, ranked by bm25. Words
 /// shorter than three characters (most Chinese words) cannot use a trigram
 /// index; they are matched with LIKE, which scans.
-async fn fts5(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: usize) -> anyhow::Result<(Duration, [Latency; 3], u64)> {
+async fn fts5(
+    dir: &Path,
+    corpus: &Corpus,
+    query_sets: &[Vec<String>; 3],
+    size: usize,
+) -> anyhow::Result<(Duration, [Latency; 3], u64)> {
     let path = dir.join("fts5.db");
     let db = sea_orm::Database::connect(format!("sqlite://{}?mode=rwc", path.display())).await?;
     let backend = db.get_database_backend();
-    db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;").await?;
-    db.execute_unprepared("CREATE VIRTUAL TABLE postings USING fts5(title, body, tags, tokenize = 'trigram')").await?;
+    db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;")
+        .await?;
+    db.execute_unprepared(
+        "CREATE VIRTUAL TABLE postings USING fts5(title, body, tags, tokenize = 'trigram')",
+    )
+    .await?;
     let mut generator = Generator::new(corpus, 42);
     let started = Instant::now();
     let mut batch: Vec<GeneratedPosting> = Vec::new();
@@ -229,18 +274,31 @@ async fn fts5(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: 
             let placeholders = vec!["(?, ?, ?, ?)"; batch.len()].join(", ");
             let mut values: Vec<sea_orm::Value> = Vec::new();
             for posting in batch.drain(..) {
-                let tags = format!("{} {} {}", posting.skills.join(" "), posting.occupation, posting.location);
-                values.extend([i64::from(posting.id).into(), posting.title.into(), posting.description.into(), tags.into()]);
+                let tags = format!(
+                    "{} {} {}",
+                    posting.skills.join(" "),
+                    posting.occupation,
+                    posting.location
+                );
+                values.extend([
+                    i64::from(posting.id).into(),
+                    posting.title.into(),
+                    posting.description.into(),
+                    tags.into(),
+                ]);
             }
-            let sql = format!("INSERT INTO postings (rowid, title, body, tags) VALUES {placeholders}");
-            db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+            let sql =
+                format!("INSERT INTO postings (rowid, title, body, tags) VALUES {placeholders}");
+            db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
         }
         if id % 100_000 == 0 {
             db.execute_unprepared("COMMIT; BEGIN").await?;
         }
     }
     db.execute_unprepared("COMMIT").await?;
-    db.execute_unprepared("INSERT INTO postings(postings) VALUES('optimize')").await?;
+    db.execute_unprepared("INSERT INTO postings(postings) VALUES('optimize')")
+        .await?;
     let indexing = started.elapsed();
     let mut latencies = [Latency::default(); 3];
     for (class, queries) in query_sets.iter().enumerate() {
@@ -248,7 +306,8 @@ async fn fts5(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: 
         for (round, query) in queries.iter().enumerate() {
             let (sql, values) = fts5_query(query);
             let started = Instant::now();
-            db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+            db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
             if round >= 5 {
                 samples.push(started.elapsed());
             }
@@ -256,13 +315,25 @@ async fn fts5(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: 
         latencies[class] = Latency::of(samples);
     }
     db.close().await?;
-    Ok((indexing, latencies, dir_size(dir).saturating_sub(dir_size(&dir.join("index")))))
+    Ok((
+        indexing,
+        latencies,
+        dir_size(dir).saturating_sub(dir_size(&dir.join("index"))),
+    ))
 }
 
 fn fts5_query(query: &str) -> (String, Vec<sea_orm::Value>) {
     let words: Vec<&str> = query.split_whitespace().collect();
-    let long: Vec<String> = words.iter().filter(|w| w.chars().count() >= 3).map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
-    let short: Vec<&str> = words.iter().copied().filter(|w| w.chars().count() < 3).collect();
+    let long: Vec<String> = words
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| format!("\"{}\"", w.replace('"', "")))
+        .collect();
+    let short: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.chars().count() < 3)
+        .collect();
     let mut conditions = Vec::new();
     let mut values: Vec<sea_orm::Value> = Vec::new();
     if !long.is_empty() {
@@ -272,7 +343,11 @@ fn fts5_query(query: &str) -> (String, Vec<sea_orm::Value>) {
     for word in short {
         conditions.push("(title LIKE ? OR body LIKE ? OR tags LIKE ?)".to_string());
         let pattern = format!("%{word}%");
-        values.extend([pattern.clone().into(), pattern.clone().into(), pattern.into()]);
+        values.extend([
+            pattern.clone().into(),
+            pattern.clone().into(),
+            pattern.into(),
+        ]);
     }
     let sql = format!(
         "SELECT rowid, snippet(postings, 1, '<em>', '</em>', '…', 16) FROM postings WHERE {} ORDER BY rank LIMIT 10",
@@ -283,7 +358,12 @@ fn fts5_query(query: &str) -> (String, Vec<sea_orm::Value>) {
 
 /// End to end: the hub on an SQLite database holding the same postings and
 /// the index built above, queried through GraphQL over HTTP.
-async fn graphql(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], size: usize) -> anyhow::Result<[Latency; 3]> {
+async fn graphql(
+    dir: &Path,
+    corpus: &Corpus,
+    query_sets: &[Vec<String>; 3],
+    size: usize,
+) -> anyhow::Result<[Latency; 3]> {
     let url = format!("sqlite://{}?mode=rwc", dir.join("hub.db").display());
     let (db, _) = connect_and_migrate(&url).await?;
     fill_database(&db, corpus, size).await?;
@@ -305,10 +385,18 @@ async fn graphql(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], siz
         let mut samples = Vec::with_capacity(queries.len());
         for (round, query) in queries.iter().enumerate() {
             let started = Instant::now();
-            let response: serde_json::Value =
-                client.post(&address).json(&json!({ "query": document, "variables": { "q": query } })).send().await?.json().await?;
+            let response: serde_json::Value = client
+                .post(&address)
+                .json(&json!({ "query": document, "variables": { "q": query } }))
+                .send()
+                .await?
+                .json()
+                .await?;
             let elapsed = started.elapsed();
-            anyhow::ensure!(response.get("errors").is_none(), "search failed: {response}");
+            anyhow::ensure!(
+                response.get("errors").is_none(),
+                "search failed: {response}"
+            );
             if round >= 5 {
                 samples.push(elapsed);
             }
@@ -321,7 +409,11 @@ async fn graphql(dir: &Path, corpus: &Corpus, query_sets: &[Vec<String>; 3], siz
 
 /// Writes the generated postings into the hub's tables, ids 1..=size, so
 /// search hits load through the same DataLoaders as in production.
-async fn fill_database(db: &DatabaseConnection, corpus: &Corpus, size: usize) -> anyhow::Result<()> {
+async fn fill_database(
+    db: &DatabaseConnection,
+    corpus: &Corpus,
+    size: usize,
+) -> anyhow::Result<()> {
     let association = industry_association::Entity::insert(industry_association::ActiveModel {
         name: Set("基准测试协会".into()),
         sector: Set("基准测试".into()),
@@ -332,8 +424,12 @@ async fn fill_database(db: &DatabaseConnection, corpus: &Corpus, size: usize) ->
     .exec(db)
     .await?
     .last_insert_id;
-    let regions: std::collections::HashMap<String, i32> =
-        region::Entity::find().all(db).await?.into_iter().map(|r| (r.code, r.id)).collect();
+    let regions: std::collections::HashMap<String, i32> = region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code, r.id))
+        .collect();
     let education = |value: &str| match value {
         "ANY" => EducationRequirement::Any,
         "SENIOR_SECONDARY" => EducationRequirement::SeniorSecondary,
@@ -371,7 +467,9 @@ async fn fill_database(db: &DatabaseConnection, corpus: &Corpus, size: usize) ->
             updated_at: Set(now),
         });
         if batch.len() == 400 || id == size {
-            demand_posting::Entity::insert_many(std::mem::take(&mut batch)).exec_without_returning(&txn).await?;
+            demand_posting::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(&txn)
+                .await?;
         }
     }
     txn.commit().await?;

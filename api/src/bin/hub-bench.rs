@@ -64,7 +64,15 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Relevance { queries } => relevance(&cli.data, &queries).await,
-        Command::Search { sizes, queries, work_dir, writer_threads, writer_memory_mb, skip_fts, skip_http } => {
+        Command::Search {
+            sizes,
+            queries,
+            work_dir,
+            writer_threads,
+            writer_memory_mb,
+            skip_fts,
+            skip_http,
+        } => {
             let options = hub::bench::performance::Options {
                 data: cli.data.clone(),
                 work_dir,

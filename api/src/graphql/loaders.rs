@@ -127,10 +127,9 @@ where
     Ok(ids.iter().filter_map(|id| rows.get(id).cloned()).collect())
 }
 
-/// How long a DataLoader collects keys before it queries: long enough
-/// that every object of a page (up to 100) registers its keys even in a
-/// debug build on a busy machine, short against a request's latency.
-pub const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(2);
+/// How long a DataLoader collects keys before it queries: each level of
+/// relations in a query waits this long once.
+pub const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Registers every loader in the schema builder.
 pub fn register<Q, M, S>(

@@ -17,7 +17,7 @@ use search::{Dimension, Filters, Kind, SearchRequest};
 use super::{
     common::filter_ids,
     enums::EducationRequirement,
-    loaders::{database, load_one},
+    loaders::database,
     postings::DemandPosting,
     programs::Program,
     reference::{CatalogueEntry, Certificate, Occupation},
@@ -27,6 +27,7 @@ use crate::{
     error::{ApiError, ApiResult},
     ids::NodeKind,
     indexing::{documents::education_value, Indexer},
+    relations::rows_by_id,
 };
 
 /// Largest page of search hits.
@@ -38,6 +39,7 @@ pub const MAX_WAIT: Duration = Duration::from_secs(5);
 
 /// 可检索的对象类型。
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "search::Kind")]
 pub enum SearchKind {
     DemandPosting,
     ApprenticeshipOffer,
@@ -46,34 +48,6 @@ pub enum SearchKind {
     Occupation,
     Certificate,
     TrainingCourse,
-}
-
-impl From<SearchKind> for Kind {
-    fn from(kind: SearchKind) -> Self {
-        match kind {
-            SearchKind::DemandPosting => Kind::DemandPosting,
-            SearchKind::ApprenticeshipOffer => Kind::ApprenticeshipOffer,
-            SearchKind::Program => Kind::Program,
-            SearchKind::CatalogueEntry => Kind::CatalogueEntry,
-            SearchKind::Occupation => Kind::Occupation,
-            SearchKind::Certificate => Kind::Certificate,
-            SearchKind::TrainingCourse => Kind::TrainingCourse,
-        }
-    }
-}
-
-impl From<Kind> for SearchKind {
-    fn from(kind: Kind) -> Self {
-        match kind {
-            Kind::DemandPosting => SearchKind::DemandPosting,
-            Kind::ApprenticeshipOffer => SearchKind::ApprenticeshipOffer,
-            Kind::Program => SearchKind::Program,
-            Kind::CatalogueEntry => SearchKind::CatalogueEntry,
-            Kind::Occupation => SearchKind::Occupation,
-            Kind::Certificate => SearchKind::Certificate,
-            Kind::TrainingCourse => SearchKind::TrainingCourse,
-        }
-    }
 }
 
 /// An object search found.
@@ -218,40 +192,43 @@ fn decode_offset(cursor: &str) -> ApiResult<usize> {
         .ok_or_else(|| ApiError::bad_input(format!("`after` is not a search cursor: `{cursor}`")))
 }
 
-async fn load_object(ctx: &Context<'_>, kind: Kind, id: i32) -> ApiResult<Option<SearchObject>> {
-    Ok(match kind {
-        Kind::DemandPosting => load_one::<demand_posting::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::DemandPosting(DemandPosting(m))),
-        Kind::ApprenticeshipOffer => load_one::<apprenticeship_offer::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::ApprenticeshipOffer(ApprenticeshipOffer(m))),
-        Kind::Program => load_one::<program::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::Program(Program(m))),
-        Kind::CatalogueEntry => load_one::<catalogue_entry::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::CatalogueEntry(CatalogueEntry(m))),
-        Kind::Occupation => load_one::<occupation::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::Occupation(Occupation(m))),
-        Kind::Certificate => load_one::<certificate::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::Certificate(Certificate(m))),
-        Kind::TrainingCourse => load_one::<training_course::Entity>(ctx, id)
-            .await?
-            .map(|m| SearchObject::TrainingCourse(TrainingCourse(m))),
-    })
-}
-
-/// Objects of the hits, in hit order; hits whose row is gone (the index
-/// lagging behind a delete) are left out.
+/// Objects of the hits, in hit order, with one query per kind (the keys
+/// are all known, so no DataLoader window is waited for); hits whose row is
+/// gone (the index lagging behind a delete) come back as `None`.
 async fn load_objects(
     ctx: &Context<'_>,
     keys: &[(Kind, i32)],
 ) -> ApiResult<Vec<Option<SearchObject>>> {
-    let lookups = keys.iter().map(|(kind, id)| load_object(ctx, *kind, *id));
-    futures::future::try_join_all(lookups).await
+    let db = database(ctx)?;
+    let ids = |wanted: Kind| -> Vec<i32> {
+        keys.iter()
+            .filter(|(kind, _)| *kind == wanted)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    let mut objects: HashMap<(Kind, i32), SearchObject> = HashMap::new();
+    macro_rules! load {
+        ($kind:ident, $module:ident, $wrap:ident) => {
+            let wanted = ids(Kind::$kind);
+            if !wanted.is_empty() {
+                for (id, row) in rows_by_id::<$module::Entity, _>(db, &wanted).await? {
+                    objects.insert((Kind::$kind, id), SearchObject::$kind($wrap(row)));
+                }
+            }
+        };
+    }
+    load!(DemandPosting, demand_posting, DemandPosting);
+    load!(
+        ApprenticeshipOffer,
+        apprenticeship_offer,
+        ApprenticeshipOffer
+    );
+    load!(Program, program, Program);
+    load!(CatalogueEntry, catalogue_entry, CatalogueEntry);
+    load!(Occupation, occupation, Occupation);
+    load!(Certificate, certificate, Certificate);
+    load!(TrainingCourse, training_course, TrainingCourse);
+    Ok(keys.iter().map(|key| objects.remove(key)).collect())
 }
 
 fn char_range(text: &str, range: &std::ops::Range<usize>) -> TextRange {

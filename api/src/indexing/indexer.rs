@@ -181,13 +181,24 @@ impl Indexer {
     pub fn spawn(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let indexer = self.clone();
         tokio::spawn(async move {
+            let mut failures: u32 = 0;
             loop {
-                if let Err(error) = indexer.catch_up().await {
-                    tracing::error!(error = %format!("{error:#}"), "search indexing failed; retrying");
-                }
+                let pause = match indexer.catch_up().await {
+                    Ok(_) => {
+                        failures = 0;
+                        indexer.poll
+                    }
+                    Err(error) => {
+                        failures = failures.saturating_add(1);
+                        tracing::error!(error = %format!("{error:#}"), failures, "search indexing failed; retrying");
+                        // Back off while the database or the disk is in trouble.
+                        (indexer.poll * 2u32.saturating_pow(failures.min(7)))
+                            .min(Duration::from_secs(30))
+                    }
+                };
                 tokio::select! {
                     _ = indexer.wake.notified() => {}
-                    _ = tokio::time::sleep(indexer.poll) => {}
+                    _ = tokio::time::sleep(pause) => {}
                 }
             }
         })
