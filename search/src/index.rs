@@ -31,21 +31,23 @@ use crate::{
 
 /// Changes whenever the schema or the analysis changes; an index of another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Longest query text, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Largest page of hits.
 pub const MAX_LIMIT: usize = 100;
 
 /// Field boosts: names and titles above structured names above body text;
-/// whole words above character bigrams.
-const BOOSTS: [(FieldName, f32); 6] = [
+/// whole words above character bigrams. Body text has no bigram field:
+/// partial words matter in names, and the body's bigram lists are the
+/// longest of the index (they cost a third of its size and of the time of a
+/// query).
+const BOOSTS: [(FieldName, f32); 5] = [
     (FieldName::Title, 4.0),
     (FieldName::TitleGrams, 2.5),
     (FieldName::Tags, 1.5),
     (FieldName::TagsGrams, 1.0),
     (FieldName::Body, 1.0),
-    (FieldName::BodyGrams, 0.5),
 ];
 
 /// Weight of the words a query's everyday words expand to, against the
@@ -59,7 +61,6 @@ enum FieldName {
     Tags,
     TagsGrams,
     Body,
-    BodyGrams,
 }
 
 #[derive(Clone, Copy)]
@@ -68,7 +69,6 @@ struct Fields {
     title: Field,
     title_grams: Field,
     body: Field,
-    body_grams: Field,
     tags: Field,
     tags_grams: Field,
     prefix: Field,
@@ -84,15 +84,11 @@ impl Fields {
             FieldName::Tags => self.tags,
             FieldName::TagsGrams => self.tags_grams,
             FieldName::Body => self.body,
-            FieldName::BodyGrams => self.body_grams,
         }
     }
 
     fn is_gram(name: FieldName) -> bool {
-        matches!(
-            name,
-            FieldName::TitleGrams | FieldName::TagsGrams | FieldName::BodyGrams
-        )
+        matches!(name, FieldName::TitleGrams | FieldName::TagsGrams)
     }
 }
 
@@ -115,7 +111,6 @@ fn build_schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", text(WORDS, true)),
         title_grams: builder.add_text_field("title_grams", text(GRAMS, false)),
         body: builder.add_text_field("body", text(WORDS, true)),
-        body_grams: builder.add_text_field("body_grams", text(GRAMS, false)),
         tags: builder.add_text_field("tags", text(WORDS, false)),
         tags_grams: builder.add_text_field("tags_grams", text(GRAMS, false)),
         prefix: builder.add_text_field(
@@ -299,8 +294,11 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema), options)
     }
 
-    fn from_index(index: Index, options: WriterOptions) -> SearchResult<Self> {
+    fn from_index(mut index: Index, options: WriterOptions) -> SearchResult<Self> {
         analysis::warm_up();
+        // Segments of one query are searched in parallel, one thread per
+        // core: latency of a single query drops on an idle machine.
+        index.set_default_multithread_executor()?;
         for (name, analyzer) in analysis::analyzers() {
             index.tokenizers().register(name, analyzer);
         }
@@ -343,7 +341,6 @@ impl SearchIndex {
         document.add_text(f.prefix, &doc.title);
         if !doc.body.is_empty() {
             document.add_text(f.body, &doc.body);
-            document.add_text(f.body_grams, &doc.body);
         }
         for tag in doc.tags.iter().filter(|t| !t.is_empty()) {
             document.add_text(f.tags, tag);
@@ -410,30 +407,42 @@ impl SearchIndex {
     }
 
     fn term_clauses(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses = self.clauses_for(text, 1.0, &BTreeSet::new());
+        let mut clauses = self.clauses_for(text, 1.0, &BTreeSet::new(), false);
         if !clauses.is_empty() {
             let own: BTreeSet<String> = analysis::words(text).into_iter().map(|t| t.text).collect();
-            clauses.extend(self.clauses_for(&analysis::expand(text), EXPANSION_WEIGHT, &own));
+            clauses.extend(self.clauses_for(&analysis::expand(text), EXPANSION_WEIGHT, &own, true));
         }
         clauses
     }
 
     /// One boosted term query per token and field; words in `skip` are
-    /// already searched.
+    /// already searched; expansions search whole words in names and tags.
     fn clauses_for(
         &self,
         text: &str,
         weight: f32,
         skip: &BTreeSet<String>,
+        expansion: bool,
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let words: BTreeSet<String> = analysis::words(text)
             .into_iter()
             .map(|t| t.text)
             .filter(|t| !skip.contains(t))
             .collect();
-        let grams: BTreeSet<String> = analysis::grams(text).into_iter().map(|t| t.text).collect();
+        // A bigram that is also a query word (most two-character words)
+        // would only repeat the word's clause with a nearly identical
+        // posting list; bigrams are there for the parts of longer words.
+        let grams: BTreeSet<String> = analysis::grams(text)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| !words.contains(t) && !skip.contains(t))
+            .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (name, boost) in BOOSTS {
+            // Expansions are catalogue words: whole words in names and tags.
+            if expansion && (Fields::is_gram(name) || matches!(name, FieldName::Body)) {
+                continue;
+            }
             let field = self.fields.get(name);
             let tokens = if Fields::is_gram(name) {
                 &grams
