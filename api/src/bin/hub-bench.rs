@@ -42,6 +42,9 @@ enum Command {
         /// Queries per class (1, 2 and 3 words).
         #[arg(long, default_value_t = 200)]
         queries: usize,
+        /// Queries per class for FTS5 (its short words scan the table).
+        #[arg(long, default_value_t = 50)]
+        fts_queries: usize,
         /// Where to build the indexes and databases.
         #[arg(long, default_value = "target/hub-bench")]
         work_dir: PathBuf,
@@ -67,6 +70,7 @@ async fn main() -> ExitCode {
         Command::Search {
             sizes,
             queries,
+            fts_queries,
             work_dir,
             writer_threads,
             writer_memory_mb,
@@ -78,6 +82,7 @@ async fn main() -> ExitCode {
                 work_dir,
                 sizes,
                 queries_per_class: queries,
+                fts_queries_per_class: fts_queries,
                 writer_threads,
                 writer_memory_mb,
                 skip_fts,
