@@ -94,6 +94,18 @@ where
     Ok(loader::<ByIdLoader<E>>(ctx)?.load_one(id).await?)
 }
 
+/// The row a foreign key points at; its absence (which the foreign key
+/// forbids) is an internal error naming `what`.
+pub async fn load_required<E>(ctx: &Context<'_>, id: i32, what: &str) -> ApiResult<E::Model>
+where
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    load_one::<E>(ctx, id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{what} {id} does not exist")))
+}
+
 /// The row of `E` with this id, when there is an id.
 pub async fn load_optional<E>(ctx: &Context<'_>, id: Option<i32>) -> ApiResult<Option<E::Model>>
 where

@@ -11,7 +11,7 @@ use sea_orm::{sea_query::ExprTrait, ColumnTrait, EntityTrait, QueryFilter};
 use super::{
     common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
     enums::{EducationRequirement, PostingStatus, RecordSource, SortDirection},
-    loaders::{database, load_linked, load_one, load_optional},
+    loaders::{database, load_linked, load_optional, load_required},
     organisations::{Enterprise, IndustryAssociation},
     reference::{Certificate, Occupation, Region},
 };
@@ -98,13 +98,14 @@ impl DemandPosting {
     }
     /// 发布需求的行业协会。
     async fn association(&self, ctx: &Context<'_>) -> Result<IndustryAssociation> {
-        load_one::<industry_association::Entity>(ctx, self.0.association_id)
-            .await?
-            .map(IndustryAssociation)
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("posting {} has no association", self.0.id))
-                    .into()
-            })
+        Ok(IndustryAssociation(
+            load_required::<industry_association::Entity>(
+                ctx,
+                self.0.association_id,
+                "industry association",
+            )
+            .await?,
+        ))
     }
     /// 用人企业（如有）。
     async fn enterprise(&self, ctx: &Context<'_>) -> Result<Option<Enterprise>> {

@@ -16,12 +16,11 @@ use super::{
         contains, filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError,
     },
     enums::{CatalogueLevel, RecordSource},
-    loaders::{database, load_linked, load_one, load_optional},
+    loaders::{database, load_linked, load_optional, load_required},
     organisations::{by_id_key, College},
     reference::{CatalogueEntry, Certificate, Occupation},
 };
 use crate::{
-    error::ApiError,
     ids::{encode, NodeKind},
     pagination::{paginate, HubConnection, PageArgs, SortKey, SortValue},
     services::programs::{self as service, ProgramDraft, ProgramPatch},
@@ -60,12 +59,9 @@ impl Program {
         self.0.updated_at
     }
     async fn college(&self, ctx: &Context<'_>) -> Result<College> {
-        load_one::<college::Entity>(ctx, self.0.college_id)
-            .await?
-            .map(College)
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("program {} has no college", self.0.id)).into()
-            })
+        Ok(College(
+            load_required::<college::Entity>(ctx, self.0.college_id, "college").await?,
+        ))
     }
     /// 对应的专业目录条目；名称未能匹配目录时为空。
     async fn catalogue_entry(&self, ctx: &Context<'_>) -> Result<Option<CatalogueEntry>> {

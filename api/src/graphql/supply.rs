@@ -12,12 +12,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{
     common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
     enums::{CourseKind, OfferKind},
-    loaders::{database, load_linked, load_one, load_optional},
+    loaders::{database, load_linked, load_optional, load_required},
     organisations::{by_id_key, College, Enterprise},
     reference::{Certificate, Occupation, Region},
 };
 use crate::{
-    error::ApiError,
     ids::{encode, NodeKind},
     pagination::{paginate, HubConnection, PageArgs, SortKey, SortValue},
     services::{
@@ -70,12 +69,9 @@ impl ApprenticeshipOffer {
         self.0.updated_at
     }
     async fn enterprise(&self, ctx: &Context<'_>) -> Result<Enterprise> {
-        load_one::<enterprise::Entity>(ctx, self.0.enterprise_id)
-            .await?
-            .map(Enterprise)
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("offer {} has no enterprise", self.0.id)).into()
-            })
+        Ok(Enterprise(
+            load_required::<enterprise::Entity>(ctx, self.0.enterprise_id, "enterprise").await?,
+        ))
     }
     /// 合作院校（如有）。
     async fn partner_college(&self, ctx: &Context<'_>) -> Result<Option<College>> {
@@ -145,12 +141,9 @@ impl TrainingCourse {
     }
     /// 开课院校或培训基地。
     async fn provider(&self, ctx: &Context<'_>) -> Result<College> {
-        load_one::<college::Entity>(ctx, self.0.provider_id)
-            .await?
-            .map(College)
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("course {} has no provider", self.0.id)).into()
-            })
+        Ok(College(
+            load_required::<college::Entity>(ctx, self.0.provider_id, "training provider").await?,
+        ))
     }
     /// 培训对应的证书（证书培训必有）。
     async fn certificate(&self, ctx: &Context<'_>) -> Result<Option<Certificate>> {
