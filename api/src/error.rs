@@ -56,21 +56,6 @@ impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
     }
 }
 
-impl From<crate::services::ServiceError> for ApiError {
-    fn from(error: crate::services::ServiceError) -> Self {
-        match error {
-            crate::services::ServiceError::Database(error) => ApiError::from(error),
-            crate::services::ServiceError::Invalid(errors) => ApiError::BadUserInput(
-                errors
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        }
-    }
-}
-
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         if let ApiError::Internal(source) = &error {

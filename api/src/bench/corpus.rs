@@ -168,10 +168,6 @@ impl Corpus {
         }
         Ok(corpus)
     }
-
-    pub fn titles(&self) -> &[String] {
-        &self.titles
-    }
 }
 
 /// A small deterministic PRNG (xorshift64*), so every run makes the same

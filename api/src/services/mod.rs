@@ -9,7 +9,7 @@ pub mod programs;
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{
     catalogue_entry, certificate, change_log, enums::ChangeOperation, occupation, region,
 };
@@ -423,16 +423,6 @@ pub fn check_labels(validator: &mut Validator, field: &str, labels: &[String]) {
             );
         }
     }
-}
-
-/// The number of whole months from `start` to `end`.
-pub fn months_between(start: NaiveDate, end: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    let mut months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
-    if end.day() < start.day() {
-        months -= 1;
-    }
-    months
 }
 
 /// Target ids linked to `owner_id` in a link table.
