@@ -28,20 +28,27 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Whether the client selected `totalCount` (which costs a query).
+    pub count: bool,
 }
 
 impl PageArgs {
+    /// The paging arguments of the connection field `ctx` resolves; the
+    /// total is counted only when the query selects `totalCount`.
     pub fn new(
+        ctx: &async_graphql::Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Self {
+        let count = ctx.look_ahead().field("totalCount").exists();
         Self {
             first,
             after,
             last,
             before,
+            count,
         }
     }
 }
@@ -205,7 +212,11 @@ where
     let has_after = after.is_some();
     let has_before = before.is_some();
 
-    let total_count = select.clone().count(db).await?;
+    let total_count = if args.count {
+        select.clone().count(db).await?
+    } else {
+        0
+    };
 
     let mut query = select;
     if let Some(cursor) = after {

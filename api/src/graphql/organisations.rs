@@ -62,7 +62,7 @@ impl IndustryAssociation {
             ctx,
             filter,
             order_by,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await
     }
@@ -115,7 +115,7 @@ impl Enterprise {
             enterprise_id: Some(encode(NodeKind::Enterprise, self.0.id)),
             ..Default::default()
         };
-        offers_connection(ctx, filter, PageArgs::new(first, after, last, before)).await
+        offers_connection(ctx, filter, PageArgs::new(ctx, first, after, last, before)).await
     }
 }
 
@@ -159,7 +159,7 @@ impl College {
             college_ids: Some(vec![encode(NodeKind::College, self.0.id)]),
             ..Default::default()
         };
-        programs_connection(ctx, filter, PageArgs::new(first, after, last, before)).await
+        programs_connection(ctx, filter, PageArgs::new(ctx, first, after, last, before)).await
     }
     /// 本校面向社会开设的培训课程。
     async fn training_courses(
@@ -174,7 +174,7 @@ impl College {
             provider_id: Some(encode(NodeKind::College, self.0.id)),
             ..Default::default()
         };
-        courses_connection(ctx, filter, PageArgs::new(first, after, last, before)).await
+        courses_connection(ctx, filter, PageArgs::new(ctx, first, after, last, before)).await
     }
 }
 
@@ -251,7 +251,7 @@ impl OrganisationQuery {
             database(ctx)?,
             select,
             &key,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(IndustryAssociation))
@@ -293,7 +293,7 @@ impl OrganisationQuery {
             database(ctx)?,
             select,
             &key,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(Enterprise))
@@ -333,7 +333,7 @@ impl OrganisationQuery {
             database(ctx)?,
             select,
             &key,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(College))

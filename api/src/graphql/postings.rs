@@ -330,7 +330,7 @@ impl PostingQuery {
             ctx,
             filter.unwrap_or_default(),
             order_by,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await
     }

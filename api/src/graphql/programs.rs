@@ -181,7 +181,7 @@ impl ProgramQuery {
         programs_connection(
             ctx,
             filter.unwrap_or_default(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await
     }

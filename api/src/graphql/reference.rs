@@ -316,7 +316,7 @@ impl ReferenceQuery {
             database(ctx)?,
             select,
             &region_key(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(Region))
@@ -368,7 +368,7 @@ impl ReferenceQuery {
             db,
             select,
             &catalogue_key(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(CatalogueEntry))
@@ -428,7 +428,7 @@ impl ReferenceQuery {
             database(ctx)?,
             select,
             &occupation_key(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(Occupation))
@@ -493,7 +493,7 @@ impl ReferenceQuery {
             database(ctx)?,
             select,
             &certificate_key(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await?;
         Ok(page.into_connection(Certificate))

@@ -270,7 +270,7 @@ impl SupplyQuery {
         offers_connection(
             ctx,
             filter.unwrap_or_default(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await
     }
@@ -288,7 +288,7 @@ impl SupplyQuery {
         courses_connection(
             ctx,
             filter.unwrap_or_default(),
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
         )
         .await
     }

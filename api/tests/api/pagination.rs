@@ -263,3 +263,32 @@ async fn reference_data_filters_by_level_class_prefix_and_links() {
     );
     assert_eq!(data["certificateCourses"]["totalCount"], 2);
 }
+
+#[tokio::test]
+async fn the_total_is_counted_only_when_the_query_selects_it() {
+    let app = spawn_app().await;
+    let mut costs = Vec::new();
+    for query in [
+        "{ demandPostings(first: 5) { edges { node { id } } } }",
+        "{ demandPostings(first: 5) { totalCount edges { node { id } } } }",
+    ] {
+        // The fewest of a few runs: the indexer's poll of the change log
+        // may run meanwhile and be counted too.
+        let mut fewest = u64::MAX;
+        for _ in 0..5 {
+            let before = app.statements.get();
+            let data = app.data(query, json!({})).await;
+            fewest = fewest.min(app.statements.get() - before);
+            assert_eq!(
+                data["demandPostings"]["edges"].as_array().map(Vec::len),
+                Some(5)
+            );
+        }
+        costs.push(fewest);
+    }
+    assert_eq!(
+        costs,
+        vec![1, 2],
+        "the count query runs only for totalCount"
+    );
+}
