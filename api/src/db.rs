@@ -21,6 +21,12 @@ impl StatementCounter {
     }
 }
 
+/// How long an SQLite writer waits for the write lock held by another
+/// writer (of this or another process) before it gives up. Write
+/// transactions take the lock up front (`services::write`), so writers
+/// queue behind it instead of failing.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Connects to `url` (SQLite or PostgreSQL), applies the migrations and
 /// returns the connection with its statement counter.
 pub async fn connect_and_migrate(
@@ -30,7 +36,8 @@ pub async fn connect_and_migrate(
     options
         .max_connections(if url.starts_with("sqlite") { 4 } else { 10 })
         .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| sqlite.busy_timeout(SQLITE_BUSY_TIMEOUT));
     let mut db = Database::connect(options)
         .await
         .with_context(|| format!("cannot connect to the database at {}", redact(url)))?;
@@ -45,10 +52,23 @@ pub async fn connect_and_migrate(
             .await
             .context("cannot switch SQLite to WAL mode")?;
     }
-    Migrator::up(&db, None)
+    migrate(&db)
         .await
         .context("cannot apply database migrations")?;
     Ok((db, counter))
+}
+
+/// Key of the lock that serialises migrations of hub processes starting
+/// together on one PostgreSQL database.
+const MIGRATION_LOCK: i64 = 0x6875_625f_6d69_6772; // "hub_migr"
+
+/// Applies pending migrations in one write transaction: hub processes
+/// starting together on one database apply them once, one after the other.
+async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    let write = crate::services::begin(db).await?;
+    crate::services::write::lock_named(write.db(), MIGRATION_LOCK).await?;
+    Migrator::up(write.db(), None).await?;
+    write.commit().await
 }
 
 fn redact(url: &str) -> String {

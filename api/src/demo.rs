@@ -12,13 +12,13 @@ use chrono::NaiveDate;
 use entity::{
     certificate, college, enterprise,
     enums::{
-        CollegeLevel, CollegeOwnership, CourseKind, EducationRequirement, EnterpriseSize,
-        OfferKind, RecordSource,
+        ChangeOperation, CollegeLevel, CollegeOwnership, CourseKind, EducationRequirement,
+        EnterpriseSize, OfferKind, RecordSource,
     },
     industry_association, region,
 };
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, Set,
 };
 use serde::Deserialize;
 
@@ -26,7 +26,7 @@ use crate::{
     import::{catalogue::CatalogueRecord, occupations::OccupationRecord, Progress},
     services::{
         self, courses::CourseDraft, offers::OfferDraft, postings::PostingDraft,
-        programs::ProgramDraft, ServiceError,
+        programs::ProgramDraft, write::lock_named, ServiceError, Write,
     },
 };
 
@@ -176,37 +176,61 @@ fn service(what: &str, result: Result<impl Sized, ServiceError>) -> anyhow::Resu
     }
 }
 
+/// Key of the lock that serialises demo loads of hub processes starting
+/// together on one PostgreSQL database.
+const DEMO_LOCK: i64 = 0x6875_625f_6465_6d6f; // "hub_demo"
+
 /// Loads the demo when the database holds no organisations and no
-/// postings. Returns whether it loaded.
+/// postings. Returns whether it loaded. The check and the load are one
+/// transaction: a crash midway leaves no half demo, and of several hub
+/// processes starting together on one empty database exactly one loads it.
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
-    let associations = industry_association::Entity::find().count(db).await?;
-    let postings = entity::demand_posting::Entity::find().count(db).await?;
+    let mut write = services::begin(db).await?;
+    lock_named(write.db(), DEMO_LOCK).await?;
+    let associations = industry_association::Entity::find()
+        .count(write.db())
+        .await?;
+    let postings = entity::demand_posting::Entity::find()
+        .count(write.db())
+        .await?;
     if associations > 0 || postings > 0 {
         return Ok(false);
     }
-    load(db).await?;
+    load_into(&mut write).await?;
+    write.commit().await?;
     Ok(true)
 }
 
-/// Loads the demo dataset.
+/// Loads the demo dataset in one transaction.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let mut write = services::begin(db).await?;
+    load_into(&mut write).await?;
+    write.commit().await?;
+    Ok(())
+}
+
+async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()> {
     let demo: Demo = serde_json::from_str(DEMO).context("the demo dataset is not valid JSON")?;
     let mut ids = Ids(HashMap::new());
-    for row in region::Entity::find().all(db).await? {
+    for row in region::Entity::find().all(write.db()).await? {
         ids.insert("region", &row.code, row.id);
     }
-
-    let txn = db.begin().await?;
     let (created, updated) =
-        crate::import::catalogue::upsert(&txn, &demo.catalogue, &Progress::silent()).await?;
-    crate::import::log_changes(&txn, "CatalogueEntry", &created, &updated).await?;
+        crate::import::catalogue::upsert(write.db(), &demo.catalogue, &Progress::silent()).await?;
+    write.record_many("CatalogueEntry", &created, ChangeOperation::Create);
+    write.record_many("CatalogueEntry", &updated, ChangeOperation::Update);
     let (created, updated) =
-        crate::import::occupations::upsert(&txn, &demo.occupations, &Progress::silent()).await?;
-    crate::import::log_changes(&txn, "Occupation", &created, &updated).await?;
-    for row in entity::catalogue_entry::Entity::find().all(&txn).await? {
+        crate::import::occupations::upsert(write.db(), &demo.occupations, &Progress::silent())
+            .await?;
+    write.record_many("Occupation", &created, ChangeOperation::Create);
+    write.record_many("Occupation", &updated, ChangeOperation::Update);
+    for row in entity::catalogue_entry::Entity::find()
+        .all(write.db())
+        .await?
+    {
         ids.insert("catalogue", &row.code, row.id);
     }
-    for row in entity::occupation::Entity::find().all(&txn).await? {
+    for row in entity::occupation::Entity::find().all(write.db()).await? {
         ids.insert("occupation", &row.code, row.id);
     }
     for item in &demo.certificates {
@@ -217,7 +241,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             description: Set(item.description.clone()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(write.db())
         .await?;
         ids.insert("certificate", &item.name, saved.id);
         let entries = item
@@ -231,7 +255,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map(|c| ids.get("occupation", c))
             .collect::<anyhow::Result<Vec<_>>>()?;
         services::replace_links(
-            &txn,
+            write.db(),
             "certificate_catalogue_entry",
             "certificate_id",
             "catalogue_entry_id",
@@ -240,7 +264,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         )
         .await?;
         services::replace_links(
-            &txn,
+            write.db(),
             "certificate_occupation",
             "certificate_id",
             "occupation_id",
@@ -248,13 +272,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             &occupations,
         )
         .await?;
-        services::append_change(
-            &txn,
-            "Certificate",
-            saved.id,
-            entity::enums::ChangeOperation::Create,
-        )
-        .await?;
+        write.record("Certificate", saved.id, ChangeOperation::Create);
     }
     for item in &demo.associations {
         let saved = industry_association::ActiveModel {
@@ -264,9 +282,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             description: Set(item.description.clone()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(write.db())
         .await?;
         ids.insert("association", &item.name, saved.id);
+        write.record("IndustryAssociation", saved.id, ChangeOperation::Create);
     }
     for item in &demo.enterprises {
         let saved = enterprise::ActiveModel {
@@ -278,9 +297,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             description: Set(item.description.clone()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(write.db())
         .await?;
         ids.insert("enterprise", &item.name, saved.id);
+        write.record("Enterprise", saved.id, ChangeOperation::Create);
     }
     for item in &demo.colleges {
         let saved = college::ActiveModel {
@@ -291,11 +311,11 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             description: Set(item.description.clone()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(write.db())
         .await?;
         ids.insert("college", &item.name, saved.id);
+        write.record("College", saved.id, ChangeOperation::Create);
     }
-    txn.commit().await?;
 
     let certificates = |names: &[String]| {
         names
@@ -316,7 +336,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         };
         service(
             "program",
-            services::programs::create(db, draft, RecordSource::Demo).await,
+            services::programs::create(write.db(), draft, RecordSource::Demo).await,
         )?;
     }
     for item in &demo.postings {
@@ -340,7 +360,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         };
         service(
             "posting",
-            services::postings::create(db, draft, item.publish, RecordSource::Demo).await,
+            services::postings::create(write.db(), draft, item.publish, RecordSource::Demo).await,
         )?;
     }
     for item in &demo.offers {
@@ -360,7 +380,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         };
         service(
             "apprenticeship offer",
-            services::offers::create(db, draft).await,
+            services::offers::create(write.db(), draft).await,
         )?;
     }
     for item in &demo.courses {
@@ -380,7 +400,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         };
         service(
             "training course",
-            services::courses::create(db, draft).await,
+            services::courses::create(write.db(), draft).await,
         )?;
     }
     Ok(())

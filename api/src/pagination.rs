@@ -101,6 +101,47 @@ fn encode_cursor(name: &str, value: SortValue, id: i32) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
+/// Whether a cursor's sort value has the type of the column it is compared
+/// with (a crafted cursor must not reach the database as a type error).
+fn fits<C: ColumnTrait>(column: &C, value: &SortValue) -> bool {
+    use sea_orm::sea_query::ColumnType as Type;
+    matches!(
+        (column.def().get_column_type(), value),
+        (
+            Type::TinyInteger
+                | Type::SmallInteger
+                | Type::Integer
+                | Type::BigInteger
+                | Type::TinyUnsigned
+                | Type::SmallUnsigned
+                | Type::Unsigned
+                | Type::BigUnsigned,
+            SortValue::Int(_),
+        ) | (
+            Type::String(_) | Type::Text | Type::Char(_),
+            SortValue::Text(_)
+        ) | (
+            Type::DateTime | Type::Timestamp | Type::TimestampWithTimeZone,
+            SortValue::Time(_),
+        )
+    )
+}
+
+fn decode_key_cursor<E: EntityTrait>(
+    key: &SortKey<E>,
+    argument: &str,
+    cursor: &str,
+) -> ApiResult<Cursor> {
+    let decoded = decode_cursor(key.name, argument, cursor)?;
+    if !fits(&key.column, &decoded.v) {
+        return Err(ApiError::bad_input(format!(
+            "`{argument}` is not a valid cursor for the ordering {}: `{cursor}`",
+            key.name
+        )));
+    }
+    Ok(decoded)
+}
+
 fn decode_cursor(name: &str, argument: &str, cursor: &str) -> ApiResult<Cursor> {
     let invalid = || ApiError::bad_input(format!("`{argument}` is not a valid cursor: `{cursor}`"));
     let bytes = URL_SAFE_NO_PAD
@@ -202,12 +243,12 @@ where
     let after = args
         .after
         .as_deref()
-        .map(|c| decode_cursor(key.name, "after", c))
+        .map(|c| decode_key_cursor(key, "after", c))
         .transpose()?;
     let before = args
         .before
         .as_deref()
-        .map(|c| decode_cursor(key.name, "before", c))
+        .map(|c| decode_key_cursor(key, "before", c))
         .transpose()?;
     let has_after = after.is_some();
     let has_before = before.is_some();

@@ -13,7 +13,7 @@ use crate::{
     graphql::{build_schema, HubSchema},
     indexing::Indexer,
 };
-use search::{SearchIndex, WriterOptions};
+use search::{FaultSwitch, SearchIndex, WriterOptions};
 
 /// A built hub, bound to its port, ready to serve.
 pub struct Application {
@@ -30,6 +30,15 @@ impl Application {
     /// asked and the database is empty, brings the search index up to date
     /// and binds `settings.addr` (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_faults(settings, None).await
+    }
+
+    /// Like [`Application::build`]; with a switch, writes to the search
+    /// index's directory fail while it is on (fault-injection tests).
+    pub async fn build_with_faults(
+        settings: Settings,
+        index_faults: Option<FaultSwitch>,
+    ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
                 "cannot create the data directory {}",
@@ -44,13 +53,17 @@ impl Application {
         {
             tracing::info!("loaded the Jilin City demo dataset into the empty database");
         }
-        let index = SearchIndex::open(&settings.index_dir(), WriterOptions::default())
-            .with_context(|| {
-                format!(
-                    "cannot open the search index in {}",
-                    settings.index_dir().display()
-                )
-            })?;
+        let index = SearchIndex::open_with_faults(
+            &settings.index_dir(),
+            WriterOptions::default(),
+            index_faults,
+        )
+        .with_context(|| {
+            format!(
+                "cannot open the search index in {}",
+                settings.index_dir().display()
+            )
+        })?;
         let indexer = Indexer::new(db.clone(), Arc::new(index), settings.index_poll);
         indexer
             .start()
@@ -100,7 +113,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let indexing = self.indexer.spawn();
-        let routes = crate::http::routes(self.schema, self.db);
+        let routes = crate::http::routes(self.schema, self.db, self.indexer.clone());
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 routes,

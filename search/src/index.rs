@@ -20,13 +20,15 @@ use tantivy::{
         TextOptions, Value, STORED, STRING,
     },
     snippet::SnippetGenerator,
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 
 use crate::{
     analysis::{self, GRAMS, PREFIX, WORDS},
     document::{key, parse_key, Dimension, IndexChange, Kind, SearchDoc},
     error::{SearchError, SearchResult},
+    faults::{FaultSwitch, FaultyDirectory},
 };
 
 /// Changes whenever the schema or the analysis changes; an index of another
@@ -258,8 +260,12 @@ pub struct SearchResults {
 
 /// The hub's search index.
 pub struct SearchIndex {
+    index: Index,
+    options: WriterOptions,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` after a writer failed and could not roll back: the next write
+    /// opens a new one.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     sequence: AtomicI64,
 }
@@ -268,6 +274,16 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing and rebuilding it
     /// empty when it was written by another schema version.
     pub fn open(dir: &Path, options: WriterOptions) -> SearchResult<Self> {
+        Self::open_with_faults(dir, options, None)
+    }
+
+    /// Like [`SearchIndex::open`]; with a switch, writes to the directory
+    /// fail while the switch is on (fault-injection tests).
+    pub fn open_with_faults(
+        dir: &Path,
+        options: WriterOptions,
+        faults: Option<FaultSwitch>,
+    ) -> SearchResult<Self> {
         std::fs::create_dir_all(dir)?;
         let (schema, _) = build_schema();
         if dir.join("meta.json").exists() {
@@ -278,6 +294,10 @@ impl SearchIndex {
                 .and_then(|payload| serde_json::from_str::<Payload>(&payload).ok())
                 .is_some_and(|payload| payload.schema == SCHEMA_VERSION);
             if current && index.schema() == schema {
+                let index = match faults {
+                    Some(switch) => Index::open(FaultyDirectory::open(dir, switch)?)?,
+                    None => index,
+                };
                 return Self::from_index(index, options);
             }
             tracing::warn!(dir = %dir.display(), "search index has another schema version; rebuilding it");
@@ -285,7 +305,15 @@ impl SearchIndex {
             std::fs::remove_dir_all(dir)?;
             std::fs::create_dir_all(dir)?;
         }
-        Self::from_index(Index::create_in_dir(dir, schema)?, options)
+        let index = match faults {
+            Some(switch) => Index::create(
+                FaultyDirectory::open(dir, switch)?,
+                schema,
+                IndexSettings::default(),
+            )?,
+            None => Index::create_in_dir(dir, schema)?,
+        };
+        Self::from_index(index, options)
     }
 
     /// An index in memory (tests, benchmarks).
@@ -315,8 +343,10 @@ impl SearchIndex {
             .map(|payload| payload.sequence)
             .unwrap_or(0);
         Ok(Self {
+            index,
+            options,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             fields,
             sequence: AtomicI64::new(sequence),
         })
@@ -364,35 +394,65 @@ impl SearchIndex {
 
     /// Applies changes and commits them with `sequence` as the last applied
     /// change-log sequence, in one commit: after a crash the index holds
-    /// either all of them or none.
+    /// either all of them or none. On failure the writer rolls back to the
+    /// last commit (or is replaced when it cannot), so the same changes can
+    /// be applied again once the cause is gone.
     pub fn apply(&self, changes: &[IndexChange], sequence: i64) -> SearchResult<()> {
-        let mut writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for change in changes {
-            match change {
-                IndexChange::Upsert(doc) => {
-                    let Some(kind) = doc.kind else { continue };
-                    writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, doc.id)));
-                    writer.add_document(self.document(doc, kind))?;
-                }
-                IndexChange::Delete(kind, id) => {
-                    writer.delete_term(Term::from_field_text(self.fields.key, &key(*kind, *id)));
+        self.write(sequence, |writer, fields| {
+            for change in changes {
+                match change {
+                    IndexChange::Upsert(doc) => {
+                        let Some(kind) = doc.kind else { continue };
+                        writer.delete_term(Term::from_field_text(fields.key, &key(kind, doc.id)));
+                        writer.add_document(self.document(doc, kind))?;
+                    }
+                    IndexChange::Delete(kind, id) => {
+                        writer.delete_term(Term::from_field_text(fields.key, &key(*kind, *id)));
+                    }
                 }
             }
-        }
-        self.commit(&mut writer, sequence)
+            Ok(())
+        })
     }
 
     /// Removes every document, recording `sequence` as applied.
     pub fn clear(&self, sequence: i64) -> SearchResult<()> {
-        let mut writer = self
+        self.write(sequence, |writer, _| {
+            writer.delete_all_documents()?;
+            Ok(())
+        })
+    }
+
+    /// Runs `changes` on the writer and commits them with `sequence`; on
+    /// any failure rolls back.
+    fn write(
+        &self,
+        sequence: i64,
+        changes: impl FnOnce(&mut IndexWriter, Fields) -> SearchResult<()>,
+    ) -> SearchResult<()> {
+        let mut slot = self
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        writer.delete_all_documents()?;
-        self.commit(&mut writer, sequence)
+        let writer = match slot.as_mut() {
+            Some(writer) => writer,
+            None => slot.insert(
+                self.index
+                    .writer_with_num_threads(self.options.threads, self.options.memory_bytes)?,
+            ),
+        };
+        let result = changes(writer, self.fields).and_then(|()| self.commit(writer, sequence));
+        if let Err(error) = &result {
+            tracing::warn!(%error, "search index write failed; rolling back to the last commit");
+            let rolled_back =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| writer.rollback()));
+            if !matches!(rolled_back, Ok(Ok(_))) {
+                // Dropping the writer releases the directory lock; the next
+                // write opens a new one.
+                *slot = None;
+            }
+        }
+        result
     }
 
     fn commit(&self, writer: &mut IndexWriter, sequence: i64) -> SearchResult<()> {

@@ -8,11 +8,14 @@ pub mod analysis;
 pub mod document;
 /// Errors of the index.
 pub mod error;
+/// Fault injection for the index's storage (tests and drills).
+pub mod faults;
 /// The index: apply changes, search, suggest.
 pub mod index;
 
 pub use document::{Dimension, IndexChange, Kind, SearchDoc};
 pub use error::{SearchError, SearchResult};
+pub use faults::FaultSwitch;
 pub use index::{
     FacetCount, Filters, Hit, SearchIndex, SearchRequest, SearchResults, Snippet, WriterOptions,
 };

@@ -148,8 +148,36 @@ pub fn patch<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
     }
 }
 
-/// Decodes the IDs of a query filter; a malformed one is a `BAD_USER_INPUT`.
+/// Most values one filter list may hold; longer lists are a
+/// `BAD_USER_INPUT` (they would only repeat or exceed what exists, and
+/// each value costs a bind parameter).
+pub const MAX_FILTER_VALUES: usize = 100;
+
+/// A filter list, refused beyond [`MAX_FILTER_VALUES`] values.
+pub fn capped<T>(argument: &str, list: Vec<T>) -> ApiResult<Vec<T>> {
+    if list.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::bad_input(format!(
+            "`{argument}` lists {} values, at most {MAX_FILTER_VALUES} are allowed",
+            list.len()
+        )));
+    }
+    Ok(list)
+}
+
+/// A filter list of GraphQL enum values as entity values.
+pub fn filter_values<T, U: From<T>>(argument: &str, list: Vec<T>) -> ApiResult<Vec<U>> {
+    Ok(capped(argument, list)?.into_iter().map(U::from).collect())
+}
+
+/// Decodes the IDs of a query filter; a malformed one, or more than
+/// [`MAX_FILTER_VALUES`], is a `BAD_USER_INPUT`.
 pub fn filter_ids(kind: NodeKind, list: &[ID]) -> ApiResult<Vec<i32>> {
+    if list.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::bad_input(format!(
+            "a filter lists {} IDs, at most {MAX_FILTER_VALUES} are allowed",
+            list.len()
+        )));
+    }
     list.iter().map(|id| ids::decode(kind, id)).collect()
 }
 

@@ -6,7 +6,7 @@ use entity::{college, enterprise, industry_association, region};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{contains, filter_ids},
+    common::{contains, filter_ids, filter_values},
     enums::{CollegeLevel, CollegeOwnership, EnterpriseSize},
     loaders::{database, load_optional},
     postings::{postings_connection, DemandPosting, DemandPostingFilter, DemandPostingOrder},
@@ -278,8 +278,7 @@ impl OrganisationQuery {
             select = select.filter(enterprise::Column::AssociationId.is_in(ids));
         }
         if let Some(sizes) = filter.sizes {
-            let sizes: Vec<entity::enums::EnterpriseSize> =
-                sizes.into_iter().map(Into::into).collect();
+            let sizes: Vec<entity::enums::EnterpriseSize> = filter_values("sizes", sizes)?;
             select = select.filter(enterprise::Column::Size.is_in(sizes));
         }
         if let Some(text) = filter.industry_contains {
@@ -312,13 +311,12 @@ impl OrganisationQuery {
         let filter = filter.unwrap_or_default();
         let mut select = college::Entity::find();
         if let Some(levels) = filter.levels {
-            let levels: Vec<entity::enums::CollegeLevel> =
-                levels.into_iter().map(Into::into).collect();
+            let levels: Vec<entity::enums::CollegeLevel> = filter_values("levels", levels)?;
             select = select.filter(college::Column::Level.is_in(levels));
         }
         if let Some(ownerships) = filter.ownerships {
             let ownerships: Vec<entity::enums::CollegeOwnership> =
-                ownerships.into_iter().map(Into::into).collect();
+                filter_values("ownerships", ownerships)?;
             select = select.filter(college::Column::Ownership.is_in(ownerships));
         }
         if let Some(ids) = filter.region_ids {

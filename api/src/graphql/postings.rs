@@ -9,7 +9,9 @@ use entity::{
 use sea_orm::{sea_query::ExprTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
+    common::{
+        filter_ids, filter_values, linked_to_occupation_prefix, patch, written, InputIds, UserError,
+    },
     enums::{EducationRequirement, PostingStatus, RecordSource, SortDirection},
     loaders::{database, load_linked, load_optional, load_required},
     organisations::{Enterprise, IndustryAssociation},
@@ -238,7 +240,7 @@ pub async fn postings_connection(
 ) -> Result<HubConnection<DemandPosting>> {
     let mut select = demand_posting::Entity::find();
     let statuses: Vec<entity::enums::PostingStatus> = match filter.statuses {
-        Some(statuses) => statuses.into_iter().map(Into::into).collect(),
+        Some(statuses) => filter_values("statuses", statuses)?,
         None => vec![entity::enums::PostingStatus::Published],
     };
     select = select.filter(demand_posting::Column::Status.is_in(statuses));
@@ -265,7 +267,7 @@ pub async fn postings_connection(
     }
     if let Some(levels) = filter.education_levels {
         let levels: Vec<entity::enums::EducationRequirement> =
-            levels.into_iter().map(Into::into).collect();
+            filter_values("educationLevels", levels)?;
         select = select.filter(demand_posting::Column::EducationLevel.is_in(levels));
     }
     if let (Some(low), Some(high)) = (filter.salary_min, filter.salary_max) {

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::{sea_query::ExprTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{contains, escape_like, filter_ids, linked_to_occupation_prefix},
+    common::{contains, escape_like, filter_ids, filter_values, linked_to_occupation_prefix},
     enums::{CatalogueItemLevel, CatalogueLevel, RegionKind},
     loaders::{database, load_linked, load_optional},
 };
@@ -309,7 +309,7 @@ impl ReferenceQuery {
         let filter = filter.unwrap_or_default();
         let mut select = region::Entity::find();
         if let Some(kinds) = filter.kinds {
-            let kinds: Vec<entity::enums::RegionKind> = kinds.into_iter().map(Into::into).collect();
+            let kinds: Vec<entity::enums::RegionKind> = filter_values("kinds", kinds)?;
             select = select.filter(region::Column::Kind.is_in(kinds));
         }
         let page = paginate(

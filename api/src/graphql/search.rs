@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use search::{Dimension, Filters, Kind, SearchRequest};
 
 use super::{
-    common::filter_ids,
+    common::{capped, filter_ids},
     enums::EducationRequirement,
     loaders::database,
     postings::DemandPosting,
@@ -241,7 +241,10 @@ fn char_range(text: &str, range: &std::ops::Range<usize>) -> TextRange {
 }
 
 async fn region_filter(ctx: &Context<'_>, filter: &SearchFilter) -> ApiResult<Vec<String>> {
-    let mut codes = filter.region_codes.clone().unwrap_or_default();
+    let mut codes = capped(
+        "regionCodes",
+        filter.region_codes.clone().unwrap_or_default(),
+    )?;
     if let Some(ids) = &filter.region_ids {
         let ids = filter_ids(NodeKind::Region, ids)?;
         let found: Vec<String> = region::Entity::find()
@@ -378,7 +381,7 @@ impl SearchQuery {
             .into());
         }
         let offset = match &after {
-            Some(cursor) => decode_offset(cursor)? + 1,
+            Some(cursor) => decode_offset(cursor)?.saturating_add(1),
             None => 0,
         };
         if offset > MAX_OFFSET {
@@ -389,21 +392,26 @@ impl SearchQuery {
         }
         let filter = filter.unwrap_or_default();
         let filters = Filters {
-            kinds: kinds
-                .unwrap_or_default()
+            kinds: capped("kinds", kinds.unwrap_or_default())?
                 .into_iter()
                 .map(Kind::from)
                 .collect(),
             regions: region_filter(ctx, &filter).await?,
-            categories: filter.category_codes.clone().unwrap_or_default(),
-            education: filter
-                .education_levels
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|level| education_value(level.into()).to_string())
-                .collect(),
-            occupation_majors: filter.occupation_major_codes.clone().unwrap_or_default(),
+            categories: capped(
+                "categoryCodes",
+                filter.category_codes.clone().unwrap_or_default(),
+            )?,
+            education: capped(
+                "educationLevels",
+                filter.education_levels.clone().unwrap_or_default(),
+            )?
+            .into_iter()
+            .map(|level| education_value(level.into()).to_string())
+            .collect(),
+            occupation_majors: capped(
+                "occupationMajorCodes",
+                filter.occupation_major_codes.clone().unwrap_or_default(),
+            )?,
         };
         // Counting and faceting visit every match; done only when asked.
         let wanted = ctx.look_ahead();

@@ -10,7 +10,9 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    common::{filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError},
+    common::{
+        filter_ids, filter_values, linked_to_occupation_prefix, patch, written, InputIds, UserError,
+    },
     enums::{CourseKind, OfferKind},
     loaders::{database, load_linked, load_optional, load_required},
     organisations::{by_id_key, College, Enterprise},
@@ -235,7 +237,7 @@ pub async fn courses_connection(
         );
     }
     if let Some(kinds) = filter.kinds {
-        let kinds: Vec<entity::enums::CourseKind> = kinds.into_iter().map(Into::into).collect();
+        let kinds: Vec<entity::enums::CourseKind> = filter_values("kinds", kinds)?;
         select = select.filter(training_course::Column::Kind.is_in(kinds));
     }
     if let Some(id) = filter.certificate_id {

@@ -11,15 +11,21 @@ use poem::{
     web::{Data, Json},
     EndpointExt, IntoResponse, Response, Route,
 };
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::HubSchema;
+use crate::{graphql::HubSchema, indexing::Indexer};
 
 /// Largest request body the hub accepts (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The hub's routes.
-pub fn routes(schema: HubSchema, db: DatabaseConnection) -> impl poem::Endpoint {
+pub fn routes(
+    schema: HubSchema,
+    db: DatabaseConnection,
+    indexer: Arc<Indexer>,
+) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(ide::page))
         .at("/graphql", get(graphql::endpoint).post(graphql::endpoint))
@@ -29,20 +35,33 @@ pub fn routes(schema: HubSchema, db: DatabaseConnection) -> impl poem::Endpoint 
         .with(Compression::new())
         .data(schema)
         .data(db)
+        .data(indexer)
 }
 
+/// `200 {"status": "ok", ...}` when the database answers and the search
+/// index keeps up; `503` with what is wrong when the database is
+/// unreachable or the index has failed several times in a row (its
+/// `lastError` says why; search answers from the last good state meanwhile).
 #[handler]
-async fn health(db: Data<&DatabaseConnection>) -> Response {
-    match db.ping().await {
-        Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+async fn health(db: Data<&DatabaseConnection>, indexer: Data<&Arc<Indexer>>) -> Response {
+    let database = match db.ping().await {
+        Ok(()) => "ok",
         Err(error) => {
             tracing::warn!(%error, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "database unreachable" })),
-            )
-                .into_response()
+            "unreachable"
         }
+    };
+    let index = indexer.health();
+    let healthy = database == "ok" && index.status != "failing";
+    let body = Json(serde_json::json!({
+        "status": if healthy { "ok" } else { "unavailable" },
+        "database": database,
+        "index": index,
+    }));
+    if healthy {
+        body.into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
     }
 }
 

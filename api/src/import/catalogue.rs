@@ -10,8 +10,8 @@ use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, Set};
 use serde::Deserialize;
 
 use super::{
-    begin, check_problems, created_and_updated, database_error, finish, key_ids, problem, read_csv,
-    upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
+    begin, check_lengths, check_problems, created_and_updated, database_error, finish, key_ids,
+    problem, read_csv, upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
 };
 
 #[derive(Deserialize)]
@@ -151,8 +151,7 @@ pub async fn import(
             ));
             continue;
         }
-        first_line.insert(code.clone(), line);
-        records.push(CatalogueRecord {
+        let record = CatalogueRecord {
             code,
             name,
             education_level,
@@ -163,7 +162,32 @@ pub async fn import(
             class_code: non_empty(&row.class_code),
             class_name: non_empty(&row.class_name),
             state_controlled: matches!(row.is_state_controlled.trim(), "Y" | "y" | "true" | "1"),
-        });
+        };
+        let too_long = check_lengths(
+            &file,
+            line,
+            &[
+                ("majorName", &record.name, 128),
+                ("categoryCode", &record.category_code, 8),
+                ("categoryName", &record.category_name, 64),
+                (
+                    "classCode",
+                    record.class_code.as_deref().unwrap_or_default(),
+                    8,
+                ),
+                (
+                    "className",
+                    record.class_name.as_deref().unwrap_or_default(),
+                    64,
+                ),
+            ],
+        );
+        if !too_long.is_empty() {
+            problems.extend(too_long);
+            continue;
+        }
+        first_line.insert(record.code.clone(), line);
+        records.push(record);
     }
     for (record, line) in records
         .iter()
@@ -190,7 +214,7 @@ pub async fn import(
     report.skipped = problems;
 
     let txn = begin(db, &file).await?;
-    let written = upsert(&txn, &records, progress)
+    let written = upsert(txn.db(), &records, progress)
         .await
         .map_err(database_error(&file))?;
     finish(txn, &mut report, "CatalogueEntry", written).await?;

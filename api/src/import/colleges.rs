@@ -170,7 +170,7 @@ pub async fn import(
 
     let txn = begin(db, &file).await?;
     let mut notes = Vec::new();
-    let written = write(&txn, &programs, progress, &mut notes)
+    let written = write(txn.db(), &programs, progress, &mut notes)
         .await
         .map_err(database_error(&file))?;
     report.notes = notes;

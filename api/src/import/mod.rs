@@ -16,14 +16,16 @@ pub mod progress;
 
 use std::{fmt, path::Path};
 
-use entity::{change_log, enums::ChangeOperation};
+use entity::enums::ChangeOperation;
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, Set, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait,
 };
 use serde::de::DeserializeOwned;
 
 pub use progress::Progress;
+
+use crate::services::write::{self, Write};
 
 /// What `hub import` can read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -242,6 +244,30 @@ pub(crate) fn check_problems(
     Ok(problems)
 }
 
+/// Problems for the values longer than their column allows: `(field,
+/// value, most characters)`.
+pub(crate) fn check_lengths(
+    file: &str,
+    line: u64,
+    values: &[(&str, &str, usize)],
+) -> Vec<RowProblem> {
+    values
+        .iter()
+        .filter(|(_, value, max)| value.chars().count() > *max)
+        .map(|(field, value, max)| {
+            problem(
+                file,
+                line,
+                field,
+                format!(
+                    "{} characters, at most {max} are allowed",
+                    value.chars().count()
+                ),
+            )
+        })
+        .collect()
+}
+
 pub(crate) fn problem(file: &str, line: u64, field: &str, reason: impl Into<String>) -> RowProblem {
     RowProblem {
         file: file.to_string(),
@@ -249,35 +275,6 @@ pub(crate) fn problem(file: &str, line: u64, field: &str, reason: impl Into<Stri
         field: field.to_string(),
         reason: reason.into(),
     }
-}
-
-/// Appends change-log rows for many written rows at once.
-pub(crate) async fn log_changes<C: ConnectionTrait>(
-    db: &C,
-    entity: &str,
-    created: &[i32],
-    updated: &[i32],
-) -> Result<(), DbErr> {
-    let now = chrono::Utc::now();
-    let rows: Vec<change_log::ActiveModel> = created
-        .iter()
-        .map(|id| (id, ChangeOperation::Create))
-        .chain(updated.iter().map(|id| (id, ChangeOperation::Update)))
-        .map(|(id, operation)| change_log::ActiveModel {
-            entity: Set(entity.to_string()),
-            entity_id: Set(*id),
-            operation: Set(operation),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    crate::services::lock_change_log(db).await?;
-    for chunk in rows.chunks(BATCH) {
-        change_log::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Rows per multi-row INSERT (well below SQLite's and PostgreSQL's bind
@@ -319,25 +316,24 @@ pub(crate) fn database_error(file: &str) -> impl Fn(DbErr) -> ImportError + '_ {
     }
 }
 
-/// Begins the one transaction of an import.
+/// Begins the one write transaction of an import.
 pub(crate) async fn begin(
     db: &DatabaseConnection,
     file: &str,
-) -> Result<DatabaseTransaction, ImportError> {
-    db.begin().await.map_err(database_error(file))
+) -> Result<Write<DatabaseTransaction>, ImportError> {
+    write::begin(db).await.map_err(database_error(file))
 }
 
 /// Logs the written rows to the change log, commits, and counts them into
 /// the report.
 pub(crate) async fn finish(
-    txn: DatabaseTransaction,
+    mut txn: Write<DatabaseTransaction>,
     report: &mut ImportReport,
     entity: &str,
     (created, updated): (Vec<i32>, Vec<i32>),
 ) -> Result<(), ImportError> {
-    log_changes(&txn, entity, &created, &updated)
-        .await
-        .map_err(database_error(&report.file))?;
+    txn.record_many(entity, &created, ChangeOperation::Create);
+    txn.record_many(entity, &updated, ChangeOperation::Update);
     txn.commit().await.map_err(database_error(&report.file))?;
     report.created = created.len();
     report.updated = updated.len();

@@ -7,8 +7,8 @@ use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, Set};
 use serde::Deserialize;
 
 use super::{
-    begin, check_problems, created_and_updated, database_error, finish, key_ids, problem, read_csv,
-    upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
+    begin, check_lengths, check_problems, created_and_updated, database_error, finish, key_ids,
+    problem, read_csv, upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
 };
 
 #[derive(Deserialize)]
@@ -122,6 +122,23 @@ pub async fn import(
             major_code: row.major_code.trim().to_string(),
             major_name: row.major_name.trim().to_string(),
         };
+        let too_long = check_lengths(
+            &file,
+            line,
+            &[
+                ("name_clean", &record.name, 128),
+                ("minor_code", &record.minor_code, 16),
+                ("minor_name", &record.minor_name, 128),
+                ("medium_code", &record.medium_code, 16),
+                ("medium_name", &record.medium_name, 128),
+                ("major_code", &record.major_code, 8),
+                ("major_name", &record.major_name, 128),
+            ],
+        );
+        if !too_long.is_empty() {
+            problems.extend(too_long);
+            continue;
+        }
         // The source repeats a few codes; the first row of a code wins and
         // every later one is reported, never silently merged.
         if let Some((earlier_line, index)) = first.get(&code) {
@@ -142,7 +159,7 @@ pub async fn import(
     report.skipped = check_problems(&file, problems, options)?;
 
     let txn = begin(db, &file).await?;
-    let written = upsert(&txn, &records, progress)
+    let written = upsert(txn.db(), &records, progress)
         .await
         .map_err(database_error(&file))?;
     finish(txn, &mut report, "Occupation", written).await?;

@@ -163,9 +163,12 @@ pub fn stable_hash(parts: &[&str]) -> String {
 mod tests {
     use super::*;
 
+    /// The parsed range; a parse error fails the test with the text.
     fn salary(text: &str) -> (Option<i32>, Option<i32>) {
-        let parsed = parse_salary(text).unwrap_or_default();
-        (parsed.min, parsed.max)
+        match parse_salary(text) {
+            Ok(parsed) => (parsed.min, parsed.max),
+            Err(error) => panic!("`{text}` did not parse: {}", error.0),
+        }
     }
 
     #[test]

@@ -19,9 +19,84 @@ use sea_orm::{
 use super::{
     begin, check_problems, created_and_updated, database_error, finish, key_ids,
     parse::{parse_education, parse_headcount, parse_salary, stable_hash},
-    problem, read_csv, upsert_batches, ImportError, ImportOptions, ImportReport, Progress, BATCH,
+    problem, read_csv, upsert_batches, ImportError, ImportOptions, ImportReport, Progress,
+    RowProblem, BATCH,
 };
-use crate::services::{MAX_TEXT, MAX_TITLE};
+use crate::services::{
+    postings::{check_values, PostingDraft, MAX_HEADCOUNT, MAX_SALARY},
+    Validator, MAX_TEXT, MAX_TITLE,
+};
+
+/// Longest posting address kept as its key (`url:` + address fits the
+/// 128-character `source_key` column); longer ones are keyed by a hash.
+const MAX_URL_KEY: usize = 120;
+
+/// Salaries and headcounts are read from messy text: a value the services
+/// would refuse (above the maximum, a reversed range) is left empty with a
+/// warning, as an unreadable one is.
+fn drop_out_of_range(posting: &mut Posting, file: &str, line: u64) -> Vec<RowProblem> {
+    let mut warnings = Vec::new();
+    if let Some(count) = posting
+        .headcount
+        .filter(|c| !(1..=MAX_HEADCOUNT).contains(c))
+    {
+        warnings.push(problem(
+            file,
+            line,
+            "headcount",
+            format!("headcount {count} is outside 1..={MAX_HEADCOUNT}; headcount left empty"),
+        ));
+        posting.headcount = None;
+    }
+    let out_of_range = |v: Option<i32>| v.is_some_and(|v| !(0..=MAX_SALARY).contains(&v));
+    let reversed =
+        matches!((posting.salary_min, posting.salary_max), (Some(min), Some(max)) if min > max);
+    if out_of_range(posting.salary_min) || out_of_range(posting.salary_max) || reversed {
+        warnings.push(problem(
+            file,
+            line,
+            "salary",
+            format!(
+                "monthly salary {:?}-{:?} is outside 0..={MAX_SALARY} or reversed; salary left empty",
+                posting.salary_min, posting.salary_max
+            ),
+        ));
+        posting.salary_min = None;
+        posting.salary_max = None;
+    }
+    warnings
+}
+
+/// The row checked as the services check a posting; each refusal becomes a
+/// problem of its line, named by the file's column.
+fn invalid_fields(posting: &Posting, file: &str, line: u64) -> Vec<RowProblem> {
+    let draft = PostingDraft {
+        title: posting.title.clone(),
+        description: posting.description.clone(),
+        work_location: posting.location.clone(),
+        headcount: posting.headcount,
+        salary_min: posting.salary_min,
+        salary_max: posting.salary_max,
+        skills: posting.skills.clone(),
+        ..Default::default()
+    };
+    let mut validator = Validator::new();
+    check_values(&mut validator, &draft);
+    validator
+        .into_errors()
+        .into_iter()
+        .map(|error| {
+            let field = match error.field.last().map(String::as_str) {
+                Some("salaryMin" | "salaryMax") => "salary",
+                Some("workLocation") => "location",
+                Some("skills") => "company_tags",
+                Some(other) => other,
+                None => "(row)",
+            };
+            problem(file, line, field, error.message)
+        })
+        .collect()
+}
 
 /// The association that imported postings belong to.
 pub const IMPORT_ASSOCIATION: &str = "外部招聘平台（导入数据）";
@@ -190,7 +265,10 @@ pub async fn import(
             }
         };
         let url = get("url");
-        let key = if url.is_empty() {
+        let key = if url.chars().count() > MAX_URL_KEY {
+            // Keys fit their column: a very long address is keyed by its hash.
+            format!("urlhash:{}", stable_hash(&[url]))
+        } else if url.is_empty() {
             format!(
                 "hash:{}",
                 stable_hash(&[
@@ -215,7 +293,7 @@ pub async fn import(
         }
         seen.insert(key.clone(), line);
         let employer = Some(clip(get("company"), MAX_TITLE)).filter(|c| !c.is_empty());
-        postings.push(Posting {
+        let mut posting = Posting {
             key,
             title,
             employer,
@@ -227,12 +305,21 @@ pub async fn import(
             salary_max: salary.max,
             skills,
             posted_on,
-        });
+        };
+        report
+            .warnings
+            .extend(drop_out_of_range(&mut posting, &file, line));
+        let invalid = invalid_fields(&posting, &file, line);
+        if invalid.is_empty() {
+            postings.push(posting);
+        } else {
+            problems.extend(invalid);
+        }
     }
     report.skipped = check_problems(&file, problems, options)?;
 
     let txn = begin(db, &file).await?;
-    let written = write(&txn, &postings, progress)
+    let written = write(txn.db(), &postings, progress)
         .await
         .map_err(database_error(&file))?;
     finish(txn, &mut report, "DemandPosting", written).await?;

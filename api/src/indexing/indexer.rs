@@ -11,19 +11,41 @@ use std::{
 
 use anyhow::Context;
 use entity::change_log;
+use futures::FutureExt;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use search::{IndexChange, Kind, SearchIndex};
 use tokio::sync::{watch, Mutex, Notify};
 
-use super::documents::changes_for;
+use super::{dependents::with_dependents, documents::changes_for};
 use crate::import::Progress;
 
 /// Change-log rows applied per index commit.
 const BATCH: u64 = 2_000;
 /// Rows per document batch when rebuilding.
 const REBUILD_BATCH: usize = 1_000;
+
+/// Consecutive failed catch-ups after which the index counts as failing
+/// (`/health` answers 503).
+pub const FAILING_AFTER: u32 = 3;
+/// Longest pause between retries after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// How the indexer is doing, as `/health` reports it.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexHealth {
+    /// `ok`, `retrying` (failed fewer than [`FAILING_AFTER`] times in a
+    /// row) or `failing`.
+    pub status: &'static str,
+    /// Failed catch-ups in a row (0 when the last one succeeded).
+    pub consecutive_failures: u32,
+    /// The last failure, when the last catch-up failed.
+    pub last_error: Option<String>,
+    /// The last change-log sequence that is searchable.
+    pub applied_sequence: i64,
+}
 
 /// Keeps one search index caught up with the change log.
 pub struct Indexer {
@@ -34,6 +56,7 @@ pub struct Indexer {
     /// One catch-up or rebuild at a time.
     running: Mutex<()>,
     poll: Duration,
+    failures: std::sync::Mutex<(u32, Option<String>)>,
 }
 
 impl Indexer {
@@ -46,7 +69,47 @@ impl Indexer {
             wake: Notify::new(),
             running: Mutex::new(()),
             poll,
+            failures: std::sync::Mutex::new((0, None)),
         })
+    }
+
+    /// Whether the index keeps up, as `/health` reports it.
+    pub fn health(&self) -> IndexHealth {
+        let (failures, last_error) = self
+            .failures
+            .lock()
+            .map(|state| state.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
+        IndexHealth {
+            status: match failures {
+                0 => "ok",
+                n if n < FAILING_AFTER => "retrying",
+                _ => "failing",
+            },
+            consecutive_failures: failures,
+            last_error,
+            applied_sequence: self.applied_sequence(),
+        }
+    }
+
+    fn record_outcome(&self, outcome: Result<(), String>) -> u32 {
+        let mut state = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match outcome {
+            Ok(()) => {
+                if state.0 > 0 {
+                    tracing::info!(failures = state.0, "search indexing recovered");
+                }
+                *state = (0, None);
+            }
+            Err(error) => {
+                state.0 = state.0.saturating_add(1);
+                state.1 = Some(error);
+            }
+        }
+        state.0
     }
 
     pub fn index(&self) -> &Arc<SearchIndex> {
@@ -124,6 +187,7 @@ impl Indexer {
                     .or_default()
                     .insert(row.entity_id);
             }
+            let by_entity = with_dependents(&self.db, by_entity).await?;
             let mut changes = Vec::new();
             for (entity, ids) in by_entity {
                 let ids: Vec<i32> = ids.into_iter().collect();
@@ -177,32 +241,55 @@ impl Indexer {
 
     /// Runs until the process ends: catches up whenever woken, and at least
     /// every poll interval (writes of other hub processes sharing the
-    /// database arrive that way).
+    /// database arrive that way). After a failure (the index writer has
+    /// rolled back) it retries with a growing pause that wake-ups from
+    /// mutations cannot cut short; a panic while indexing counts as a
+    /// failure and the loop goes on.
     pub fn spawn(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let indexer = self.clone();
         tokio::spawn(async move {
-            let mut failures: u32 = 0;
             loop {
-                let pause = match indexer.catch_up().await {
-                    Ok(_) => {
-                        failures = 0;
-                        indexer.poll
-                    }
-                    Err(error) => {
-                        failures = failures.saturating_add(1);
-                        tracing::error!(error = %format!("{error:#}"), failures, "search indexing failed; retrying");
-                        // Back off while the database or the disk is in trouble.
-                        (indexer.poll * 2u32.saturating_pow(failures.min(7)))
-                            .min(Duration::from_secs(30))
-                    }
+                let outcome = std::panic::AssertUnwindSafe(indexer.catch_up())
+                    .catch_unwind()
+                    .await;
+                let outcome = match outcome {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(error)) => Err(format!("{error:#}")),
+                    Err(panic) => Err(format!("the indexer panicked: {}", panic_message(&panic))),
                 };
+                let failed = outcome.is_err();
+                if let Err(error) = &outcome {
+                    tracing::error!(%error, "search indexing failed; retrying");
+                }
+                let failures = indexer.record_outcome(outcome);
+                if failed {
+                    if failures == FAILING_AFTER {
+                        tracing::error!(
+                            failures,
+                            "the search index is failing; /health reports it"
+                        );
+                    }
+                    // Back off while the database or the disk is in trouble.
+                    let pause =
+                        (indexer.poll * 2u32.saturating_pow(failures.min(7))).min(MAX_BACKOFF);
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
                 tokio::select! {
                     _ = indexer.wake.notified() => {}
-                    _ = tokio::time::sleep(pause) => {}
+                    _ = tokio::time::sleep(indexer.poll) => {}
                 }
             }
         })
     }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// The newest sequence in the change log (0 when empty).

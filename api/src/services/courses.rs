@@ -6,13 +6,10 @@ use entity::{
     enums::{ChangeOperation, CourseKind},
     training_course,
 };
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
-    append_change, check_certificates, check_exists, check_region, ServiceError, ServiceResult,
+    begin, check_certificates, check_exists, check_region, ServiceError, ServiceResult,
     UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
@@ -88,12 +85,13 @@ async fn validate<C: ConnectionTrait>(db: &C, draft: &CourseDraft) -> ServiceRes
     validator.finish()
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: TransactionTrait>(
+    db: &C,
     draft: CourseDraft,
 ) -> ServiceResult<training_course::Model> {
-    let txn = db.begin().await?;
-    validate(&txn, &draft).await?;
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    validate(txn, &draft).await?;
     let now = Utc::now();
     let model = training_course::ActiveModel {
         provider_id: Set(draft.provider_id),
@@ -112,20 +110,21 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    append_change(&txn, ENTITY, model.id, ChangeOperation::Create).await?;
-    txn.commit().await?;
+    write.record(ENTITY, model.id, ChangeOperation::Create);
+    write.commit().await?;
     Ok(model)
 }
 
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: TransactionTrait>(
+    db: &C,
     id: i32,
     changes: CoursePatch,
 ) -> ServiceResult<training_course::Model> {
-    let txn = db.begin().await?;
-    let Some(existing) = training_course::Entity::find_by_id(id).one(&txn).await? else {
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let Some(existing) = write.lock::<training_course::Entity>(id).await? else {
         return Err(ServiceError::field(
             "id",
             UserErrorCode::NotFound,
@@ -150,7 +149,7 @@ pub async fn update(
             .unwrap_or_else(|| existing.schedule.clone()),
         region_id: changes.region_id.unwrap_or(existing.region_id),
     };
-    validate(&txn, &draft).await?;
+    validate(txn, &draft).await?;
     let mut active = existing.into_active_model();
     active.title = Set(draft.title.trim().to_string());
     active.description = Set(draft.description);
@@ -164,8 +163,8 @@ pub async fn update(
     active.schedule = Set(draft.schedule);
     active.region_id = Set(draft.region_id);
     active.updated_at = Set(Utc::now());
-    let model = active.update(&txn).await?;
-    append_change(&txn, ENTITY, id, ChangeOperation::Update).await?;
-    txn.commit().await?;
+    let model = active.update(txn).await?;
+    write.record(ENTITY, id, ChangeOperation::Update);
+    write.commit().await?;
     Ok(model)
 }

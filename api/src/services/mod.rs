@@ -1,22 +1,23 @@
-//! Write paths. Each service function validates its input completely, then
-//! writes in one transaction that also appends to the change log; invalid
-//! input writes nothing and comes back as field errors.
+//! Write paths. Each service function takes the one write pipeline
+//! ([`write`]): it begins a write transaction, locks what it reads to
+//! change, validates its input completely, writes, and commits together
+//! with its change-log rows; invalid input writes nothing and comes back as
+//! field errors.
 
 pub mod courses;
 pub mod offers;
 pub mod postings;
 pub mod programs;
+pub mod write;
+
+pub use write::{begin, Write};
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::Utc;
-use entity::{
-    catalogue_entry, certificate, change_log, enums::ChangeOperation, occupation, region,
-};
+use entity::{catalogue_entry, certificate, occupation, region};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 
 /// Why a write was refused.
@@ -100,6 +101,11 @@ impl Validator {
         self.errors.is_empty()
     }
 
+    /// The problems found so far.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
     /// A required text: not blank, at most `max_chars` characters.
     pub fn required_text(&mut self, field: &str, label: &str, value: &str, max_chars: usize) {
         if value.trim().is_empty() {
@@ -172,38 +178,6 @@ pub const MAX_TEXT: usize = 10_000;
 pub const MAX_LABEL: usize = 60;
 /// Most items in one list input (skills, occupation codes, certificates).
 pub const MAX_ITEMS: usize = 50;
-
-/// Serialises writers of the change log until their transaction ends, so
-/// that sequences become visible in order: the indexer never sees sequence
-/// 11 committed while 10 is still open (which it would then skip). SQLite
-/// has one writer at a time anyway.
-pub async fn lock_change_log<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db.execute_unprepared("LOCK TABLE change_log IN EXCLUSIVE MODE")
-            .await?;
-    }
-    Ok(())
-}
-
-/// Appends one row to the change log, inside the caller's transaction.
-pub async fn append_change<C: ConnectionTrait>(
-    db: &C,
-    entity: &str,
-    entity_id: i32,
-    operation: ChangeOperation,
-) -> Result<(), DbErr> {
-    lock_change_log(db).await?;
-    change_log::ActiveModel {
-        entity: Set(entity.to_string()),
-        entity_id: Set(entity_id),
-        operation: Set(operation),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
 
 /// Replaces the rows of a link table that belong to `owner_id`.
 pub async fn replace_links<C: ConnectionTrait>(

@@ -5,13 +5,10 @@ use entity::{
     apprenticeship_offer, college, enterprise,
     enums::{ChangeOperation, OfferKind},
 };
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
-    append_change, check_exists, check_region, linked_occupation_codes, replace_links,
+    begin, check_exists, check_region, linked_occupation_codes, replace_links,
     resolve_occupation_codes, ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT,
     MAX_TITLE,
 };
@@ -124,12 +121,13 @@ async fn validate<C: ConnectionTrait>(db: &C, draft: &OfferDraft) -> ServiceResu
     Ok(occupation_ids)
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: TransactionTrait>(
+    db: &C,
     draft: OfferDraft,
 ) -> ServiceResult<apprenticeship_offer::Model> {
-    let txn = db.begin().await?;
-    let occupation_ids = validate(&txn, &draft).await?;
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let occupation_ids = validate(txn, &draft).await?;
     let now = Utc::now();
     let model = apprenticeship_offer::ActiveModel {
         enterprise_id: Set(draft.enterprise_id),
@@ -147,10 +145,10 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     replace_links(
-        &txn,
+        txn,
         "offer_occupation",
         "offer_id",
         "occupation_id",
@@ -158,21 +156,19 @@ pub async fn create(
         &occupation_ids,
     )
     .await?;
-    append_change(&txn, ENTITY, model.id, ChangeOperation::Create).await?;
-    txn.commit().await?;
+    write.record(ENTITY, model.id, ChangeOperation::Create);
+    write.commit().await?;
     Ok(model)
 }
 
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: TransactionTrait>(
+    db: &C,
     id: i32,
     changes: OfferPatch,
 ) -> ServiceResult<apprenticeship_offer::Model> {
-    let txn = db.begin().await?;
-    let Some(existing) = apprenticeship_offer::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-    else {
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let Some(existing) = write.lock::<apprenticeship_offer::Entity>(id).await? else {
         return Err(ServiceError::field(
             "id",
             UserErrorCode::NotFound,
@@ -199,10 +195,10 @@ pub async fn update(
         cooperation_end: changes.cooperation_end.unwrap_or(existing.cooperation_end),
         occupation_codes: match changes.occupation_codes {
             Some(codes) => codes,
-            None => linked_occupation_codes(&txn, "offer_occupation", "offer_id", id).await?,
+            None => linked_occupation_codes(txn, "offer_occupation", "offer_id", id).await?,
         },
     };
-    let occupation_ids = validate(&txn, &draft).await?;
+    let occupation_ids = validate(txn, &draft).await?;
     let mut active = existing.into_active_model();
     active.kind = Set(draft.kind);
     active.title = Set(draft.title.trim().to_string());
@@ -215,9 +211,9 @@ pub async fn update(
     active.cooperation_start = Set(draft.cooperation_start);
     active.cooperation_end = Set(draft.cooperation_end);
     active.updated_at = Set(Utc::now());
-    let model = active.update(&txn).await?;
+    let model = active.update(txn).await?;
     replace_links(
-        &txn,
+        txn,
         "offer_occupation",
         "offer_id",
         "occupation_id",
@@ -225,8 +221,8 @@ pub async fn update(
         &occupation_ids,
     )
     .await?;
-    append_change(&txn, ENTITY, id, ChangeOperation::Update).await?;
-    txn.commit().await?;
+    write.record(ENTITY, id, ChangeOperation::Update);
+    write.commit().await?;
     Ok(model)
 }
 
@@ -235,7 +231,10 @@ mod tests {
     use super::*;
 
     fn date(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => date,
+            Err(error) => panic!("`{text}` is not a date: {error}"),
+        }
     }
 
     #[test]

@@ -6,12 +6,10 @@ use entity::{
     enums::{ChangeOperation, EducationRequirement, PostingStatus, RecordSource},
     industry_association,
 };
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
-    append_change, check_certificates, check_exists, check_labels, check_region, linked_ids,
+    begin, check_certificates, check_exists, check_labels, check_region, linked_ids,
     linked_occupation_codes, replace_links, resolve_occupation_codes, ServiceError, ServiceResult,
     UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
@@ -87,13 +85,9 @@ impl PostingDraft {
     }
 }
 
-/// Validates a draft against the rules and the database; returns the ids of
-/// its occupations.
-async fn validate<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    draft: &PostingDraft,
-) -> ServiceResult<Vec<i32>> {
-    let mut validator = Validator::new();
+/// Checks the values of a draft that need no database: lengths, ranges,
+/// order of pairs. Imports check their rows with it too.
+pub fn check_values(validator: &mut Validator, draft: &PostingDraft) {
     validator.required_text("title", "标题", &draft.title, MAX_TITLE);
     validator.optional_text("description", "描述", &draft.description, MAX_TEXT);
     if let Some(location) = &draft.work_location {
@@ -122,7 +116,17 @@ async fn validate<C: sea_orm::ConnectionTrait>(
         draft.valid_from,
         draft.valid_until,
     );
-    check_labels(&mut validator, "skills", &draft.skills);
+    check_labels(validator, "skills", &draft.skills);
+}
+
+/// Validates a draft against the rules and the database; returns the ids of
+/// its occupations.
+async fn validate<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    draft: &PostingDraft,
+) -> ServiceResult<Vec<i32>> {
+    let mut validator = Validator::new();
+    check_values(&mut validator, draft);
     check_exists::<industry_association::Entity, _>(
         db,
         &mut validator,
@@ -153,14 +157,15 @@ async fn validate<C: sea_orm::ConnectionTrait>(
 }
 
 /// Creates a posting, as a draft or published at once.
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: TransactionTrait>(
+    db: &C,
     draft: PostingDraft,
     publish: bool,
     source: RecordSource,
 ) -> ServiceResult<demand_posting::Model> {
-    let txn = db.begin().await?;
-    let occupation_ids = validate(&txn, &draft).await?;
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let occupation_ids = validate(txn, &draft).await?;
     let now = Utc::now();
     let status = if publish {
         PostingStatus::Published
@@ -190,10 +195,10 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     replace_links(
-        &txn,
+        txn,
         "posting_occupation",
         "posting_id",
         "occupation_id",
@@ -202,7 +207,7 @@ pub async fn create(
     )
     .await?;
     replace_links(
-        &txn,
+        txn,
         "posting_certificate",
         "posting_id",
         "certificate_id",
@@ -210,8 +215,8 @@ pub async fn create(
         &draft.certificate_ids,
     )
     .await?;
-    append_change(&txn, ENTITY, model.id, ChangeOperation::Create).await?;
-    txn.commit().await?;
+    write.record(ENTITY, model.id, ChangeOperation::Create);
+    write.commit().await?;
     Ok(model)
 }
 
@@ -259,13 +264,14 @@ async fn draft_of<C: sea_orm::ConnectionTrait>(
 }
 
 /// Applies a partial update to a draft or published posting.
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: TransactionTrait>(
+    db: &C,
     id: i32,
     changes: PostingPatch,
 ) -> ServiceResult<demand_posting::Model> {
-    let txn = db.begin().await?;
-    let Some(posting) = demand_posting::Entity::find_by_id(id).one(&txn).await? else {
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let Some(posting) = write.lock::<demand_posting::Entity>(id).await? else {
         return Err(not_found(id));
     };
     if posting.status == PostingStatus::Closed {
@@ -276,9 +282,9 @@ pub async fn update(
         ));
     }
     let links_changed = changes.occupation_codes.is_some() || changes.certificate_ids.is_some();
-    let mut draft = draft_of(&txn, &posting).await?;
+    let mut draft = draft_of(txn, &posting).await?;
     draft.apply(changes);
-    let occupation_ids = validate(&txn, &draft).await?;
+    let occupation_ids = validate(txn, &draft).await?;
     let mut active = posting.into_active_model();
     active.enterprise_id = Set(draft.enterprise_id);
     active.title = Set(draft.title.trim().to_string());
@@ -293,10 +299,10 @@ pub async fn update(
     active.valid_from = Set(draft.valid_from);
     active.valid_until = Set(draft.valid_until);
     active.updated_at = Set(Utc::now());
-    let model = active.update(&txn).await?;
+    let model = active.update(txn).await?;
     if links_changed {
         replace_links(
-            &txn,
+            txn,
             "posting_occupation",
             "posting_id",
             "occupation_id",
@@ -305,7 +311,7 @@ pub async fn update(
         )
         .await?;
         replace_links(
-            &txn,
+            txn,
             "posting_certificate",
             "posting_id",
             "certificate_id",
@@ -314,20 +320,20 @@ pub async fn update(
         )
         .await?;
     }
-    append_change(&txn, ENTITY, id, ChangeOperation::Update).await?;
-    txn.commit().await?;
+    write.record(ENTITY, id, ChangeOperation::Update);
+    write.commit().await?;
     Ok(model)
 }
 
 /// Moves a posting to `target`: draft → published → closed (a draft may
 /// also be closed directly).
-pub async fn transition(
-    db: &DatabaseConnection,
+pub async fn transition<C: TransactionTrait>(
+    db: &C,
     id: i32,
     target: PostingStatus,
 ) -> ServiceResult<demand_posting::Model> {
-    let txn = db.begin().await?;
-    let Some(posting) = demand_posting::Entity::find_by_id(id).one(&txn).await? else {
+    let mut write = begin(db).await?;
+    let Some(posting) = write.lock::<demand_posting::Entity>(id).await? else {
         return Err(not_found(id));
     };
     let allowed = matches!(
@@ -353,8 +359,8 @@ pub async fn transition(
     if target == PostingStatus::Published {
         active.published_at = Set(Some(now));
     }
-    let model = active.update(&txn).await?;
-    append_change(&txn, ENTITY, id, ChangeOperation::Update).await?;
-    txn.commit().await?;
+    let model = active.update(write.db()).await?;
+    write.record(ENTITY, id, ChangeOperation::Update);
+    write.commit().await?;
     Ok(model)
 }

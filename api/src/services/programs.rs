@@ -7,14 +7,14 @@ use entity::{
     program,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
 };
 
 use super::{
-    append_change, check_certificates, check_exists, linked_ids, linked_occupation_codes,
-    replace_links, resolve_catalogue_code, resolve_occupation_codes, ServiceError, ServiceResult,
-    UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
+    begin, check_certificates, check_exists, linked_ids, linked_occupation_codes, replace_links,
+    resolve_catalogue_code, resolve_occupation_codes, ServiceError, ServiceResult, UserErrorCode,
+    Validator, MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "Program";
@@ -145,13 +145,14 @@ async fn write_links<C: ConnectionTrait>(
     .await
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: TransactionTrait>(
+    db: &C,
     draft: ProgramDraft,
     source: RecordSource,
 ) -> ServiceResult<program::Model> {
-    let txn = db.begin().await?;
-    let checked = validate(&txn, &draft, None).await?;
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let checked = validate(txn, &draft, None).await?;
     let now = Utc::now();
     let model = program::ActiveModel {
         college_id: Set(draft.college_id),
@@ -165,21 +166,22 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    write_links(&txn, model.id, &checked, &draft.certificate_ids).await?;
-    append_change(&txn, ENTITY, model.id, ChangeOperation::Create).await?;
-    txn.commit().await?;
+    write_links(txn, model.id, &checked, &draft.certificate_ids).await?;
+    write.record(ENTITY, model.id, ChangeOperation::Create);
+    write.commit().await?;
     Ok(model)
 }
 
-pub async fn update(
-    db: &DatabaseConnection,
+pub async fn update<C: TransactionTrait>(
+    db: &C,
     id: i32,
     changes: ProgramPatch,
 ) -> ServiceResult<program::Model> {
-    let txn = db.begin().await?;
-    let Some(existing) = program::Entity::find_by_id(id).one(&txn).await? else {
+    let mut write = begin(db).await?;
+    let txn = write.db();
+    let Some(existing) = write.lock::<program::Entity>(id).await? else {
         return Err(ServiceError::field(
             "id",
             UserErrorCode::NotFound,
@@ -188,7 +190,7 @@ pub async fn update(
     };
     let current_code = match existing.catalogue_entry_id {
         Some(entry_id) => catalogue_entry::Entity::find_by_id(entry_id)
-            .one(&txn)
+            .one(txn)
             .await?
             .map(|entry| entry.code),
         None => None,
@@ -208,7 +210,7 @@ pub async fn update(
             Some(ids) => ids,
             None => {
                 linked_ids(
-                    &txn,
+                    txn,
                     "program_certificate",
                     "program_id",
                     "certificate_id",
@@ -219,10 +221,10 @@ pub async fn update(
         },
         occupation_codes: match changes.occupation_codes {
             Some(codes) => codes,
-            None => linked_occupation_codes(&txn, "program_occupation", "program_id", id).await?,
+            None => linked_occupation_codes(txn, "program_occupation", "program_id", id).await?,
         },
     };
-    let checked = validate(&txn, &draft, Some(id)).await?;
+    let checked = validate(txn, &draft, Some(id)).await?;
     let mut active = existing.into_active_model();
     active.catalogue_entry_id = Set(checked.catalogue_entry_id);
     active.name = Set(checked.name.clone());
@@ -230,9 +232,9 @@ pub async fn update(
     active.graduates_per_year = Set(draft.graduates_per_year);
     active.description = Set(draft.description.clone());
     active.updated_at = Set(Utc::now());
-    let model = active.update(&txn).await?;
-    write_links(&txn, id, &checked, &draft.certificate_ids).await?;
-    append_change(&txn, ENTITY, id, ChangeOperation::Update).await?;
-    txn.commit().await?;
+    let model = active.update(txn).await?;
+    write_links(txn, id, &checked, &draft.certificate_ids).await?;
+    write.record(ENTITY, id, ChangeOperation::Update);
+    write.commit().await?;
     Ok(model)
 }

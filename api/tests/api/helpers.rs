@@ -7,7 +7,8 @@ use hub::{config::Settings, db::StatementCounter, startup::Application};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 
-/// A running hub for one test.
+/// A running hub for one test; clones talk to the same hub.
+#[derive(Clone)]
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -15,7 +16,7 @@ pub struct TestApp {
     pub statements: StatementCounter,
     pub indexer: std::sync::Arc<hub::indexing::Indexer>,
     pub database_url: String,
-    _data_dir: tempfile::TempDir,
+    _data_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 static DATABASES: AtomicU32 = AtomicU32::new(0);
@@ -70,7 +71,36 @@ pub async fn spawn_peer(app: &TestApp) -> TestApp {
     start(app.database_url.clone(), data_dir, false).await
 }
 
+/// Starts the hub with the demo dataset, its search index on a directory
+/// whose writes fail while `faults` is on.
+pub async fn spawn_app_with_faults(faults: search::FaultSwitch) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let database_url = fresh_database(data_dir.path()).await;
+    start_with(database_url, data_dir, true, Some(faults)).await
+}
+
+/// Two hubs started at the same moment on one new, empty database, each
+/// with its own data directory, both asked to load the demo.
+pub async fn spawn_two_on_one_database() -> (TestApp, TestApp) {
+    let first_dir = tempfile::tempdir().expect("a temporary data directory");
+    let second_dir = tempfile::tempdir().expect("a temporary data directory");
+    let database_url = fresh_database(first_dir.path()).await;
+    tokio::join!(
+        start(database_url.clone(), first_dir, true),
+        start(database_url, second_dir, true)
+    )
+}
+
 async fn start(database_url: String, data_dir: tempfile::TempDir, load_demo: bool) -> TestApp {
+    start_with(database_url, data_dir, load_demo, None).await
+}
+
+async fn start_with(
+    database_url: String,
+    data_dir: tempfile::TempDir,
+    load_demo: bool,
+    faults: Option<search::FaultSwitch>,
+) -> TestApp {
     hub::telemetry::init(false);
     let settings = Settings {
         addr: "127.0.0.1:0".parse().expect("an address"),
@@ -79,7 +109,9 @@ async fn start(database_url: String, data_dir: tempfile::TempDir, load_demo: boo
         load_demo,
         index_poll: std::time::Duration::from_millis(100),
     };
-    let application = Application::build(settings).await.expect("the hub starts");
+    let application = Application::build_with_faults(settings, faults)
+        .await
+        .expect("the hub starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.database().clone();
     let statements = application.statements();
@@ -92,7 +124,7 @@ async fn start(database_url: String, data_dir: tempfile::TempDir, load_demo: boo
         statements,
         indexer,
         database_url,
-        _data_dir: data_dir,
+        _data_dir: std::sync::Arc::new(data_dir),
     }
 }
 
@@ -146,6 +178,21 @@ impl TestApp {
             .and_then(|e| e["node"]["id"].as_str())
             .expect("the region exists")
             .to_string()
+    }
+
+    /// Waits until every change logged so far is searchable.
+    pub async fn wait_until_indexed(&self) {
+        let latest = self
+            .indexer
+            .latest_sequence()
+            .await
+            .expect("latest sequence");
+        assert!(
+            self.indexer
+                .wait_for(latest, std::time::Duration::from_secs(30))
+                .await,
+            "the index caught up with sequence {latest}"
+        );
     }
 
     /// Counts rows of a table.

@@ -14,7 +14,16 @@ async fn health_answers_200_once_the_hub_is_ready() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.json::<serde_json::Value>().await.expect("json"),
-        json!({ "status": "ok" })
+        json!({
+            "status": "ok",
+            "database": "ok",
+            "index": {
+                "status": "ok",
+                "consecutiveFailures": 0,
+                "lastError": null,
+                "appliedSequence": app.indexer.applied_sequence(),
+            },
+        })
     );
 }
 

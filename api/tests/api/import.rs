@@ -338,3 +338,64 @@ async fn unreadable_rows_of_any_file_are_reported_with_file_line_and_field() {
         "{header}"
     );
 }
+
+#[tokio::test]
+async fn imported_postings_are_checked_like_the_services_check_them() {
+    let app = spawn_app_with(false).await;
+    let long_url = format!("https://jobs.example.cn/{}", "x".repeat(300));
+    let long_tag = "A".repeat(61);
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    writeln!(
+        file,
+        "title,company,salary,company_tags,location,experience,education,url\n\
+         数控车工,吉林某机械厂,6千-8千,CNC|民营,吉林·船营,1-3年,中专,https://jobs.example.cn/1\n\
+         销售总监,吉林某集团,2000-3000万/月,民营,吉林·昌邑,5-10年,本科,https://jobs.example.cn/2\n\
+         焊工,吉林某钢构厂,5千-7千,{long_tag}|民营,吉林·龙潭,不限,不限,https://jobs.example.cn/3\n\
+         电工,吉林某电力公司,5千-6千,国企,吉林·丰满,不限,大专,{long_url}"
+    )
+    .expect("write");
+    // The too long skill tag (line 4) is a bad row, named by its column.
+    let error = import(&app, ImportKind::Postings, file.path(), false)
+        .await
+        .expect_err("a bad row");
+    let ImportError::BadRows { problems, .. } = error else {
+        panic!("expected bad rows, got {error}")
+    };
+    let found: Vec<(u64, String)> = problems.iter().map(|p| (p.line, p.field.clone())).collect();
+    assert_eq!(found, vec![(4, "company_tags".to_string())]);
+    assert_eq!(app.count("demand_posting").await, 0);
+
+    let report = import(&app, ImportKind::Postings, file.path(), true)
+        .await
+        .expect("skipping the bad row");
+    assert_eq!((report.created, report.skipped.len()), (3, 1));
+    // A salary the services would refuse is left empty, with a warning.
+    let warnings: Vec<(u64, String)> = report
+        .warnings
+        .iter()
+        .map(|p| (p.line, p.field.clone()))
+        .collect();
+    assert_eq!(warnings, vec![(3, "salary".to_string())]);
+    let data = app
+        .data(
+            r#"{ demandPostings(first: 10, orderBy: { field: TITLE, direction: ASC }) {
+                edges { node { title salary { min max } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["demandPostings"]["edges"],
+        json!([
+            { "node": { "title": "数控车工", "salary": { "min": 6000, "max": 8000 } } },
+            { "node": { "title": "电工", "salary": { "min": 5000, "max": 6000 } } },
+            { "node": { "title": "销售总监", "salary": { "min": null, "max": null } } },
+        ])
+    );
+    // The long address fits its key column as a hash: a second import
+    // updates instead of duplicating.
+    let again = import(&app, ImportKind::Postings, file.path(), true)
+        .await
+        .expect("importing again");
+    assert_eq!((again.created, again.updated), (0, 3));
+    assert_eq!(app.count("demand_posting").await, 3);
+}

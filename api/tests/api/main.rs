@@ -4,10 +4,12 @@
 
 mod helpers;
 
+mod concurrency;
 mod crash;
 mod dataloaders;
 mod http;
 mod import;
+mod integrity;
 mod mutations;
 mod nodes;
 mod pagination;
