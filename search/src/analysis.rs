@@ -7,6 +7,9 @@
 //!   lone character stands as itself) and lowercased Latin/digit words, so
 //!   partial words and words jieba does not know still match (`数控机` finds
 //!   `数控机床操作工`).
+//! - `hub_chars`: every Chinese character on its own, and lowercased
+//!   Latin/digit words: what a query shares with a text when no word and no
+//!   bigram is shared (`司磅工` still finds `衡器计量工`'s text on `磅`).
 //! - `hub_prefix`: every prefix of a short name, for autocomplete.
 
 use std::sync::OnceLock;
@@ -17,6 +20,7 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 pub const WORDS: &str = "hub_words";
 pub const GRAMS: &str = "hub_grams";
 pub const PREFIX: &str = "hub_prefix";
+pub const CHARS: &str = "hub_chars";
 /// Longest prefix indexed for autocomplete, in characters.
 pub const MAX_PREFIX_CHARS: usize = 16;
 
@@ -66,58 +70,117 @@ pub fn words(text: &str) -> Vec<Token> {
     tokens
 }
 
-/// The `hub_grams` tokens of a text.
-pub fn grams(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut run: Vec<(usize, char)> = Vec::new();
-    let mut word_start: Option<usize> = None;
-    let flush_run = |run: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>| {
-        match run.len() {
-            0 => {}
-            1 => {
-                let (at, c) = run[0];
-                let position = tokens.len();
-                tokens.push(token(c.to_string(), at, at + c.len_utf8(), position));
-            }
-            _ => {
-                for pair in run.windows(2) {
-                    let (at, first) = pair[0];
-                    let (next, second) = pair[1];
-                    let position = tokens.len();
-                    tokens.push(token(
-                        format!("{first}{second}"),
-                        at,
-                        next + second.len_utf8(),
-                        position,
-                    ));
-                }
-            }
-        }
-        run.clear();
-    };
-    let flush_word = |start: &mut Option<usize>, end: usize, tokens: &mut Vec<Token>| {
-        if let Some(from) = start.take() {
-            let position = tokens.len();
-            tokens.push(token(text[from..end].to_lowercase(), from, end, position));
+/// A run of a text: Chinese characters, or a Latin/digit word; with the
+/// byte offset where it starts.
+enum Run<'a> {
+    Chinese(usize, &'a str),
+    Word(usize, &'a str),
+}
+
+/// The Chinese runs and Latin/digit words of a text, in order; whitespace
+/// and punctuation separate them and never become tokens.
+fn runs(text: &str) -> Vec<Run<'_>> {
+    let mut runs = Vec::new();
+    let mut current: Option<(bool, usize)> = None;
+    let mut close = |current: &mut Option<(bool, usize)>, end: usize| {
+        if let Some((chinese, start)) = current.take() {
+            runs.push(if chinese {
+                Run::Chinese(start, &text[start..end])
+            } else {
+                Run::Word(start, &text[start..end])
+            });
         }
     };
     for (at, character) in text.char_indices() {
-        if is_cjk(character) {
-            flush_word(&mut word_start, at, &mut tokens);
-            run.push((at, character));
+        let kind = if is_cjk(character) {
+            Some(true)
         } else if character.is_alphanumeric() {
-            flush_run(&mut run, &mut tokens);
-            if word_start.is_none() {
-                word_start = Some(at);
-            }
+            Some(false)
         } else {
-            flush_run(&mut run, &mut tokens);
-            flush_word(&mut word_start, at, &mut tokens);
+            None
+        };
+        match (kind, current) {
+            (Some(chinese), Some((open, _))) if chinese == open => {}
+            (Some(chinese), _) => {
+                close(&mut current, at);
+                current = Some((chinese, at));
+            }
+            (None, _) => close(&mut current, at),
         }
     }
-    flush_run(&mut run, &mut tokens);
-    flush_word(&mut word_start, text.len(), &mut tokens);
+    close(&mut current, text.len());
+    runs
+}
+
+fn push(tokens: &mut Vec<Token>, text: String, from: usize, to: usize) {
+    let position = tokens.len();
+    tokens.push(token(text, from, to, position));
+}
+
+/// Tokens of a text: each Latin/digit word lowercased, each Chinese run
+/// cut by `chinese(tokens, offset, run)`.
+fn cut(text: &str, chinese: impl Fn(&mut Vec<Token>, usize, &str)) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for run in runs(text) {
+        match run {
+            Run::Word(at, word) => push(&mut tokens, word.to_lowercase(), at, at + word.len()),
+            Run::Chinese(at, characters) => chinese(&mut tokens, at, characters),
+        }
+    }
     tokens
+}
+
+/// The `hub_grams` tokens of a text.
+pub fn grams(text: &str) -> Vec<Token> {
+    cut(text, |tokens, at, run| {
+        let characters: Vec<(usize, char)> = run.char_indices().collect();
+        if let [(offset, character)] = characters[..] {
+            let from = at + offset;
+            push(
+                tokens,
+                character.to_string(),
+                from,
+                from + character.len_utf8(),
+            );
+        }
+        for pair in characters.windows(2) {
+            let (first_at, first) = pair[0];
+            let (second_at, second) = pair[1];
+            push(
+                tokens,
+                format!("{first}{second}"),
+                at + first_at,
+                at + second_at + second.len_utf8(),
+            );
+        }
+    })
+}
+
+/// The `hub_chars` tokens of a text.
+pub fn chars(text: &str) -> Vec<Token> {
+    cut(text, |tokens, at, run| {
+        for (offset, character) in run.char_indices() {
+            let from = at + offset;
+            push(
+                tokens,
+                character.to_string(),
+                from,
+                from + character.len_utf8(),
+            );
+        }
+    })
+}
+
+/// The head of a job title: its last word (`操作工` of `丙烯酰胺装置操作工`,
+/// `检车员` of `货车检车员`), which names the kind of work; what comes
+/// before it names the field. `None` for text without a word.
+pub fn head(text: &str) -> Option<String> {
+    jieba()
+        .cut(text, true)
+        .into_iter()
+        .rev()
+        .find(|token| token.word.chars().any(char::is_alphanumeric))
+        .map(|token| token.word.to_lowercase())
 }
 
 const SYNONYMS: &str = include_str!("synonyms.txt");
@@ -210,11 +273,12 @@ impl Tokenizer for HubTokenizer {
 }
 
 /// The analyzers by name, to register on an index.
-pub fn analyzers() -> [(&'static str, TextAnalyzer); 3] {
+pub fn analyzers() -> [(&'static str, TextAnalyzer); 4] {
     [
         (WORDS, TextAnalyzer::from(HubTokenizer(words))),
         (GRAMS, TextAnalyzer::from(HubTokenizer(grams))),
         (PREFIX, TextAnalyzer::from(HubTokenizer(prefixes))),
+        (CHARS, TextAnalyzer::from(HubTokenizer(chars))),
     ]
 }
 
@@ -258,6 +322,22 @@ mod tests {
         assert!(tokens.contains(&"cnc".to_string()) && tokens.contains(&"plc".to_string()));
         assert_eq!(texts(grams("焊 工")), vec!["焊", "工"]);
         assert_eq!(texts(grams("  ，。!! ")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn chars_are_single_characters_and_latin_words() {
+        assert_eq!(
+            texts(chars("司磅工 PLC/cnc")),
+            vec!["司", "磅", "工", "plc", "cnc"]
+        );
+        assert_eq!(texts(chars("，。!! ")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_head_of_a_title_is_its_last_word() {
+        assert_eq!(head("丙烯酰胺装置操作工").as_deref(), Some("操作工"));
+        assert_eq!(head("Java开发工程师！").as_deref(), Some("工程师"));
+        assert_eq!(head("，。"), None);
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 use tantivy::{
-    collector::{Count, FacetCollector, TopDocs},
-    query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery},
+    collector::{Count, FacetCollector, FacetCounts, TopDocs},
+    query::{AllQuery, BooleanQuery, Occur, Query, TermQuery},
     schema::{
         Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
         TextOptions, Value, STORED, STRING,
@@ -25,72 +25,51 @@ use tantivy::{
 };
 
 use crate::{
-    analysis::{self, GRAMS, PREFIX, WORDS},
+    analysis::{self, CHARS, GRAMS, PREFIX, WORDS},
     document::{key, parse_key, Dimension, IndexChange, Kind, SearchDoc},
     error::{SearchError, SearchResult},
     faults::{FaultSwitch, FaultyDirectory},
+    ranking::{self, RankFields, RERANK_DEPTH},
 };
 
 /// Changes whenever the schema or the analysis changes; an index of another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 2;
-/// Longest query text, in characters.
-pub const MAX_QUERY_CHARS: usize = 200;
+pub const SCHEMA_VERSION: u32 = 3;
+/// Longest query text, in characters: any description the hub stores can
+/// be pasted whole (long text searches with its most specific terms, see
+/// `ranking`).
+pub const MAX_QUERY_CHARS: usize = 10_000;
 /// Largest page of hits.
 pub const MAX_LIMIT: usize = 100;
-
-/// Field boosts: names and titles above structured names above body text;
-/// whole words above character bigrams. Body text has no bigram field:
-/// partial words matter in names, and the body's bigram lists are the
-/// longest of the index (they cost a third of its size and of the time of a
-/// query).
-const BOOSTS: [(FieldName, f32); 5] = [
-    (FieldName::Title, 4.0),
-    (FieldName::TitleGrams, 2.5),
-    (FieldName::Tags, 1.5),
-    (FieldName::TagsGrams, 1.0),
-    (FieldName::Body, 1.0),
-];
-
-/// Weight of the words a query's everyday words expand to, against the
-/// query's own words.
-const EXPANSION_WEIGHT: f32 = 0.6;
-
-#[derive(Clone, Copy)]
-enum FieldName {
-    Title,
-    TitleGrams,
-    Tags,
-    TagsGrams,
-    Body,
-}
 
 #[derive(Clone, Copy)]
 struct Fields {
     key: Field,
     title: Field,
     title_grams: Field,
-    body: Field,
+    title_chars: Field,
     tags: Field,
-    tags_grams: Field,
+    text: Field,
+    text_grams: Field,
+    text_chars: Field,
+    /// Stored only: the body for snippets.
+    body: Field,
     prefix: Field,
     facet: Field,
     public: Field,
 }
 
 impl Fields {
-    fn get(&self, name: FieldName) -> Field {
-        match name {
-            FieldName::Title => self.title,
-            FieldName::TitleGrams => self.title_grams,
-            FieldName::Tags => self.tags,
-            FieldName::TagsGrams => self.tags_grams,
-            FieldName::Body => self.body,
+    fn ranking(&self) -> RankFields {
+        RankFields {
+            title: self.title,
+            title_grams: self.title_grams,
+            title_chars: self.title_chars,
+            tags: self.tags,
+            text: self.text,
+            text_grams: self.text_grams,
+            text_chars: self.text_chars,
         }
-    }
-
-    fn is_gram(name: FieldName) -> bool {
-        matches!(name, FieldName::TitleGrams | FieldName::TagsGrams)
     }
 }
 
@@ -112,9 +91,12 @@ fn build_schema() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING | STORED),
         title: builder.add_text_field("title", text(WORDS, true)),
         title_grams: builder.add_text_field("title_grams", text(GRAMS, false)),
-        body: builder.add_text_field("body", text(WORDS, true)),
+        title_chars: builder.add_text_field("title_chars", text(CHARS, false)),
         tags: builder.add_text_field("tags", text(WORDS, false)),
-        tags_grams: builder.add_text_field("tags_grams", text(GRAMS, false)),
+        text: builder.add_text_field("text", text(WORDS, false)),
+        text_grams: builder.add_text_field("text_grams", text(GRAMS, false)),
+        text_chars: builder.add_text_field("text_chars", text(CHARS, false)),
+        body: builder.add_text_field("body", STORED),
         prefix: builder.add_text_field(
             "prefix",
             TextOptions::default().set_indexing_options(
@@ -368,13 +350,42 @@ impl SearchIndex {
         document.add_text(f.key, key(kind, doc.id));
         document.add_text(f.title, &doc.title);
         document.add_text(f.title_grams, &doc.title);
+        document.add_text(f.title_chars, &doc.title);
         document.add_text(f.prefix, &doc.title);
+        let tags: Vec<&str> = doc
+            .tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+            .collect();
+        for tag in &tags {
+            document.add_text(f.tags, tag);
+        }
+        let names = std::iter::once(doc.title.as_str())
+            .chain(tags.iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let whole = if doc.body.is_empty() {
+            names
+        } else {
+            format!("{names}\n{}", doc.body)
+        };
+        document.add_text(f.text, &whole);
+        document.add_text(f.text_grams, &whole);
+        // Single characters of the whole text only for the reference kinds:
+        // a few thousand objects whose texts define the vocabulary, where a
+        // job title must find its occupation even through characters alone.
+        // Postings, programs, offers and courses match by words and bigrams
+        // (a shared character alone would flood their results), and by
+        // characters of their names only when nothing else matches.
+        if matches!(
+            kind,
+            Kind::Occupation | Kind::CatalogueEntry | Kind::Certificate
+        ) {
+            document.add_text(f.text_chars, &whole);
+        }
         if !doc.body.is_empty() {
             document.add_text(f.body, &doc.body);
-        }
-        for tag in doc.tags.iter().filter(|t| !t.is_empty()) {
-            document.add_text(f.tags, tag);
-            document.add_text(f.tags_grams, tag);
         }
         document.add_facet(f.facet, facet(Dimension::Kind, kind.name()));
         for (dimension, values) in [
@@ -466,63 +477,6 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn term_clauses(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses = self.clauses_for(text, 1.0, &BTreeSet::new(), false);
-        if !clauses.is_empty() {
-            let own: BTreeSet<String> = analysis::words(text).into_iter().map(|t| t.text).collect();
-            clauses.extend(self.clauses_for(&analysis::expand(text), EXPANSION_WEIGHT, &own, true));
-        }
-        clauses
-    }
-
-    /// One boosted term query per token and field; words in `skip` are
-    /// already searched; expansions search whole words in names and tags.
-    fn clauses_for(
-        &self,
-        text: &str,
-        weight: f32,
-        skip: &BTreeSet<String>,
-        expansion: bool,
-    ) -> Vec<(Occur, Box<dyn Query>)> {
-        let words: BTreeSet<String> = analysis::words(text)
-            .into_iter()
-            .map(|t| t.text)
-            .filter(|t| !skip.contains(t))
-            .collect();
-        // A bigram that is also a query word (most two-character words)
-        // would only repeat the word's clause with a nearly identical
-        // posting list; bigrams are there for the parts of longer words.
-        let grams: BTreeSet<String> = analysis::grams(text)
-            .into_iter()
-            .map(|t| t.text)
-            .filter(|t| !words.contains(t) && !skip.contains(t))
-            .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (name, boost) in BOOSTS {
-            // Expansions are catalogue words: whole words in names and tags.
-            if expansion && (Fields::is_gram(name) || matches!(name, FieldName::Body)) {
-                continue;
-            }
-            let field = self.fields.get(name);
-            let tokens = if Fields::is_gram(name) {
-                &grams
-            } else {
-                &words
-            };
-            for token in tokens {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, token),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), boost * weight)),
-                ));
-            }
-        }
-        clauses
-    }
-
     fn filter_clauses(
         &self,
         filters: &Filters,
@@ -578,33 +532,32 @@ impl SearchIndex {
                 "at most {MAX_LIMIT} hits per page"
             )));
         }
-        let text_clauses = self.term_clauses(&request.text);
-        let mut clauses = self.filter_clauses(&request.filters, request.include_private);
-        if text_clauses.is_empty() {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        } else {
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(text_clauses))));
-        }
-        let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        // Without counts, only the top hits are collected, and block-max
-        // WAND skips most of the matches.
-        let top = TopDocs::with_limit(request.limit + 1)
-            .and_offset(request.offset)
-            .order_by_score();
-        let (top, total, facet_counts) = if request.with_facets {
-            let mut facets = FacetCollector::for_field("facet");
-            for dimension in Dimension::ALL {
-                facets.add_facet(dimension.path());
-            }
-            let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
-            (top, Some(total), Some(facets))
-        } else if request.with_count {
-            let (top, total) = searcher.search(&query, &(top, Count))?;
-            (top, Some(total), None)
+        let plan = ranking::plan(&searcher, &self.fields.ranking(), &request.text);
+        let wanted = request.offset + request.limit + 1;
+        // A short query's first RERANK_DEPTH hits are re-scored, whatever
+        // the page: pages stay consistent, the rest keeps first-stage order.
+        let depth = if plan.rerank.is_some() {
+            wanted.max(RERANK_DEPTH)
         } else {
-            (searcher.search(&query, &top)?, None, None)
+            wanted
         };
+        let (mut top, mut total, mut facet_counts) =
+            self.collect(&searcher, request, plan.query.clone(), depth)?;
+        if top.is_empty() && plan.query.is_some() {
+            // Nothing shares a word or a bigram: fall back to the texts that
+            // share characters, so overlapping text never finds nothing.
+            if let Some(fallback) = ranking::fallback(&self.fields.ranking(), &request.text) {
+                (top, total, facet_counts) =
+                    self.collect(&searcher, request, Some(fallback), wanted)?;
+            }
+        }
+        if let Some(rerank) = &plan.rerank {
+            let rest = top.split_off(top.len().min(RERANK_DEPTH));
+            top = ranking::rerank(&searcher, rerank, top)?;
+            top.extend(rest);
+        }
+        let top: Vec<(f32, DocAddress)> = top.into_iter().skip(request.offset).collect();
         let has_more = top.len() > request.limit;
         let mut hits = Vec::with_capacity(request.limit);
         let snippets = if request.with_snippets {
@@ -654,6 +607,40 @@ impl SearchIndex {
             hits,
             facets: counts,
         })
+    }
+
+    /// The best `depth` hits of `text_query` (everything when `None`) within
+    /// the request's filters, with the count and facets when asked.
+    #[allow(clippy::type_complexity)]
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        text_query: Option<BooleanQuery>,
+        depth: usize,
+    ) -> SearchResult<(Vec<(f32, DocAddress)>, Option<usize>, Option<FacetCounts>)> {
+        let mut clauses = self.filter_clauses(&request.filters, request.include_private);
+        match text_query {
+            Some(query) => clauses.push((Occur::Must, Box::new(query))),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        let query = BooleanQuery::new(clauses);
+        // Without counts, only the top hits are collected, and block-max
+        // WAND skips most of the matches.
+        let top = TopDocs::with_limit(depth.max(1)).order_by_score();
+        if request.with_facets {
+            let mut facets = FacetCollector::for_field("facet");
+            for dimension in Dimension::ALL {
+                facets.add_facet(dimension.path());
+            }
+            let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
+            Ok((top, Some(total), Some(facets)))
+        } else if request.with_count {
+            let (top, total) = searcher.search(&query, &(top, Count))?;
+            Ok((top, Some(total), None))
+        } else {
+            Ok((searcher.search(&query, &top)?, None, None))
+        }
     }
 
     fn key_of(&self, document: &TantivyDocument) -> Option<(Kind, i32)> {

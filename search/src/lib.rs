@@ -12,6 +12,8 @@ pub mod error;
 pub mod faults;
 /// The index: apply changes, search, suggest.
 pub mod index;
+/// Ranking: the first-stage query and the re-scoring of short queries.
+pub mod ranking;
 
 pub use document::{Dimension, IndexChange, Kind, SearchDoc};
 pub use error::{SearchError, SearchResult};

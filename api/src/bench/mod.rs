@@ -1,6 +1,8 @@
 //! Measurements that print figures: search relevance on labelled real
 //! queries, and search performance against an SQLite FTS5 baseline.
 
+pub mod baseline;
 pub mod corpus;
 pub mod performance;
 pub mod relevance;
+pub mod writes;

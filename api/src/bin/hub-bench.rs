@@ -4,6 +4,8 @@
 //! labelled real job titles.
 //! `hub-bench search` — indexing and search performance at 100k and 1M
 //! generated postings, against SQLite FTS5 (trigram) in the same run.
+//! `hub-bench writes` — postings stored per second by concurrent writers
+//! over HTTP, against one writer in the same run, on SQLite and PostgreSQL.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -29,10 +31,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Search quality on labelled real queries.
+    /// Search quality on labelled real queries of three kinds, against
+    /// two plain BM25 baselines.
     Relevance {
-        #[arg(long, default_value = "search/eval/occupation_queries.tsv")]
-        queries: PathBuf,
+        /// The folder of the repository's judgements.
+        #[arg(long, default_value = "search/eval")]
+        eval: PathBuf,
+        /// Also list the hub's misses on the tune splits.
+        #[arg(long)]
+        misses: bool,
     },
     /// Indexing and search performance against SQLite FTS5 (trigram).
     Search {
@@ -59,6 +66,16 @@ enum Command {
         #[arg(long)]
         skip_http: bool,
     },
+    /// Concurrent writers against one writer, on SQLite and PostgreSQL.
+    Writes {
+        #[arg(long, default_value_t = 8)]
+        writers: usize,
+        #[arg(long, default_value_t = 40)]
+        per_writer: usize,
+        /// An empty PostgreSQL database to measure on as well.
+        #[arg(long, env = "HUB_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -66,7 +83,7 @@ async fn main() -> ExitCode {
     hub::telemetry::init(false);
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Relevance { queries } => relevance(&cli.data, &queries).await,
+        Command::Relevance { eval, misses } => relevance(&cli.data, &eval, misses).await,
         Command::Search {
             sizes,
             queries,
@@ -90,6 +107,18 @@ async fn main() -> ExitCode {
             };
             hub::bench::performance::run(&options).await
         }
+        Command::Writes {
+            writers,
+            per_writer,
+            postgres_url,
+        } => {
+            let options = hub::bench::writes::Options {
+                writers,
+                per_writer,
+                postgres_url,
+            };
+            hub::bench::writes::run(&options).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,10 +129,14 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn relevance(data: &std::path::Path, queries: &std::path::Path) -> anyhow::Result<()> {
-    use hub::bench::relevance::{evaluate, print_report, read_judgements};
-    let judgements = read_judgements(queries)?;
+async fn relevance(
+    data: &std::path::Path,
+    eval: &std::path::Path,
+    misses: bool,
+) -> anyhow::Result<()> {
+    use hub::bench::relevance::{evaluate, print_report, read_all};
+    let judgements = read_all(eval, data)?;
     let evaluation = evaluate(&data.join("occupations/occupations_2022.csv"), &judgements).await?;
-    print_report(&evaluation);
+    print_report(&evaluation, misses);
     Ok(())
 }

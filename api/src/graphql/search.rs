@@ -34,6 +34,8 @@ use crate::{
 pub const MAX_HITS: i32 = 50;
 /// Deepest a client may page into one search.
 pub const MAX_OFFSET: usize = 1_000;
+/// Longest autocomplete prefix, in characters.
+pub const MAX_PREFIX_CHARS: usize = 200;
 /// Longest a mutation waits for its change to become searchable.
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
 
@@ -367,7 +369,10 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "检索词，最多 200 字")] query: String,
+        #[graphql(
+            desc = "检索词：词语、职位名称，或整段职位描述（最多 10000 字；长文本按其关键词检索）"
+        )]
+        query: String,
         #[graphql(desc = "只检索这些类型（默认全部）")] kinds: Option<Vec<SearchKind>>,
         filter: Option<SearchFilter>,
         #[graphql(desc = "每页条数，默认 10，最多 50")] first: Option<i32>,
@@ -509,8 +514,11 @@ impl SearchQuery {
             ))
             .into());
         }
-        if prefix.chars().count() > search::index::MAX_QUERY_CHARS {
-            return Err(ApiError::bad_input("`prefix` is longer than 200 characters").into());
+        if prefix.chars().count() > MAX_PREFIX_CHARS {
+            return Err(ApiError::bad_input(format!(
+                "`prefix` is longer than {MAX_PREFIX_CHARS} characters"
+            ))
+            .into());
         }
         let kinds: Vec<Kind> = kinds
             .unwrap_or_default()

@@ -1,0 +1,380 @@
+//! Ranking: how the text of a search becomes the first-stage query, and how
+//! the top hits of a short query (a job title) are re-scored. Every weight
+//! is in [`WEIGHTS`]; `hub-bench relevance` measures them on judged queries
+//! of three kinds (official job-type titles, everyday titles, job text)
+//! against plain BM25 baselines, and the weights were fitted on the `tune`
+//! parts only.
+//!
+//! **First stage** (every query): BM25 over
+//! - the whole text of an object (name, structured names, body) as jieba
+//!   words, as character bigrams, and, for short queries, as single
+//!   characters: a rare word that jieba cuts differently in the query and
+//!   in a definition still matches through its bigrams, and a title whose
+//!   words and bigrams occur nowhere still finds the texts that share its
+//!   characters (a search box never comes back empty when the text
+//!   overlaps the corpus);
+//! - the name again (words and bigrams), and the structured names (words);
+//! - everyday words expanded to catalogue words (`synonyms.txt`), whole
+//!   words only, at a lower weight.
+//!
+//! Long text (a pasted job description) keeps its most specific terms
+//! only, the `long_terms` words and bigrams with the highest inverse
+//! document frequency, so its cost stays bounded whatever its length, and
+//! weighs names less against the whole text than a title does.
+//!
+//! **Second stage** (queries of at most [`SHORT_QUERY_CHARS`] characters):
+//! the first [`RERANK_DEPTH`] hits are re-scored as
+//! `first × first-stage score / best first-stage score
+//!  + text_coverage × share of the query's characters (by IDF) in the text
+//!  + name_coverage × share of the query's characters (by IDF) in the name
+//!  + head × whether the name holds the query's head word`.
+//! A job title is "what + kind of work" (`丙烯酰胺` + `装置操作工`): the
+//! coverage terms reward the object whose text holds the specific part, the
+//! head term the one that does the same kind of work, so a generic suffix
+//! shared with another occupation's short name no longer wins on its own.
+
+use std::collections::BTreeSet;
+
+use tantivy::{
+    query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery},
+    schema::{Field, IndexRecordOption},
+    DocAddress, DocSet, Searcher, Term, TERMINATED,
+};
+
+use crate::{analysis, error::SearchResult};
+
+/// Queries of at most this many characters are job titles: they search
+/// single characters too, and their top hits are re-scored.
+pub const SHORT_QUERY_CHARS: usize = 32;
+/// How many first-stage hits the second stage re-scores.
+pub const RERANK_DEPTH: usize = 100;
+
+/// Every weight of the ranking.
+pub struct Weights {
+    /// First stage: BM25 boosts per field and token kind.
+    pub text_words: f32,
+    pub text_grams: f32,
+    pub text_chars: f32,
+    pub title_words: f32,
+    pub title_grams: f32,
+    pub tags_words: f32,
+    /// Catalogue words that a query's everyday words stand for.
+    pub expansion: f32,
+    /// Second stage.
+    pub first: f32,
+    pub text_coverage: f32,
+    pub name_coverage: f32,
+    pub head: f32,
+    /// First stage of long text (more than `SHORT_QUERY_CHARS`).
+    pub long_text_words: f32,
+    pub long_text_grams: f32,
+    pub long_title_words: f32,
+    pub long_title_grams: f32,
+    pub long_tags_words: f32,
+    /// Most words and most bigrams long text searches with: the rarest.
+    pub long_terms: usize,
+}
+
+pub const WEIGHTS: Weights = Weights {
+    text_words: 1.0,
+    text_grams: 1.0,
+    text_chars: 0.5,
+    title_words: 0.5,
+    title_grams: 0.5,
+    tags_words: 0.6,
+    expansion: 1.0,
+    first: 3.4,
+    text_coverage: 2.6,
+    name_coverage: 2.3,
+    head: 0.5,
+    long_text_words: 1.0,
+    long_text_grams: 1.0,
+    long_title_words: 1.0,
+    long_title_grams: 1.0,
+    long_tags_words: 0.5,
+    long_terms: 64,
+};
+
+/// The fields ranking reads.
+#[derive(Clone, Copy)]
+pub(crate) struct RankFields {
+    pub title: Field,
+    pub title_grams: Field,
+    pub title_chars: Field,
+    pub tags: Field,
+    pub text: Field,
+    pub text_grams: Field,
+    pub text_chars: Field,
+}
+
+/// What the second stage needs of a query.
+pub(crate) struct Rerank {
+    /// The query's characters with their IDF in the whole text.
+    text_chars: Vec<(Term, f32)>,
+    /// The same characters with their IDF in names.
+    title_chars: Vec<(Term, f32)>,
+    /// The head word, as a term of the name's words.
+    head: Option<Term>,
+}
+
+/// The first-stage query of a text, and the second stage when the text is
+/// short. `None` when the text holds no searchable token.
+pub(crate) struct Plan {
+    pub query: Option<BooleanQuery>,
+    pub rerank: Option<Rerank>,
+}
+
+fn distinct(tokens: Vec<tantivy::tokenizer::Token>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    tokens
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+fn idf(searcher: &Searcher, term: &Term) -> f32 {
+    let docs = searcher.num_docs() as f32;
+    let found = searcher.doc_freq(term).unwrap_or(0) as f32;
+    (1.0 + (docs - found + 0.5) / (found + 0.5)).ln()
+}
+
+/// The keywords of a long text: its `limit` tokens of highest
+/// `(1 + ln tf) × idf` (frequent in the text, specific in the corpus), each
+/// weighted by `1 + ln tf`. A description names its job by the words it
+/// repeats; words found in no object are dropped.
+fn keywords(
+    searcher: &Searcher,
+    field: Field,
+    tokens: Vec<tantivy::tokenizer::Token>,
+    limit: usize,
+) -> Vec<(String, f32)> {
+    let mut counts: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for token in tokens {
+        *counts.entry(token.text).or_default() += 1;
+    }
+    let mut weighted: Vec<(f32, String, f32)> = counts
+        .into_iter()
+        .filter_map(|(token, count)| {
+            let term = Term::from_field_text(field, &token);
+            if searcher.doc_freq(&term).unwrap_or(0) == 0 {
+                return None;
+            }
+            let weight = 1.0 + (count as f32).ln();
+            Some((weight * idf(searcher, &term), token, weight))
+        })
+        .collect();
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    weighted.truncate(limit);
+    weighted
+        .into_iter()
+        .map(|(_, token, weight)| (token, weight))
+        .collect()
+}
+
+fn unweighted(tokens: Vec<String>) -> Vec<(String, f32)> {
+    tokens.into_iter().map(|token| (token, 1.0)).collect()
+}
+
+fn term_clauses(
+    clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+    field: Field,
+    tokens: &[(String, f32)],
+    boost: f32,
+) {
+    for (token, weight) in tokens {
+        let query = TermQuery::new(
+            Term::from_field_text(field, token),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(query), boost * weight)),
+        ));
+    }
+}
+
+/// Builds the first stage (and the second, for short text).
+pub(crate) fn plan(searcher: &Searcher, fields: &RankFields, text: &str) -> Plan {
+    let w = &WEIGHTS;
+    let short = text.chars().count() <= SHORT_QUERY_CHARS;
+    let (words, grams) = if short {
+        (
+            unweighted(distinct(analysis::words(text))),
+            unweighted(distinct(analysis::grams(text))),
+        )
+    } else {
+        (
+            keywords(searcher, fields.text, analysis::words(text), w.long_terms),
+            keywords(
+                searcher,
+                fields.text_grams,
+                analysis::grams(text),
+                w.long_terms,
+            ),
+        )
+    };
+    let chars = if short {
+        unweighted(distinct(analysis::chars(text)))
+    } else {
+        Vec::new()
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let (tw, tg, nw, ng, gw) = if short {
+        (
+            w.text_words,
+            w.text_grams,
+            w.title_words,
+            w.title_grams,
+            w.tags_words,
+        )
+    } else {
+        (
+            w.long_text_words,
+            w.long_text_grams,
+            w.long_title_words,
+            w.long_title_grams,
+            w.long_tags_words,
+        )
+    };
+    term_clauses(&mut clauses, fields.text, &words, tw);
+    term_clauses(&mut clauses, fields.text_grams, &grams, tg);
+    term_clauses(&mut clauses, fields.text_chars, &chars, w.text_chars);
+    term_clauses(&mut clauses, fields.title, &words, nw);
+    term_clauses(&mut clauses, fields.title_grams, &grams, ng);
+    term_clauses(&mut clauses, fields.tags, &words, gw);
+    if clauses.is_empty() {
+        return Plan {
+            query: None,
+            rerank: None,
+        };
+    }
+    let own: BTreeSet<&String> = words.iter().map(|(word, _)| word).collect();
+    let expansions: Vec<(String, f32)> = distinct(analysis::words(&analysis::expand(text)))
+        .into_iter()
+        .filter(|word| !own.contains(word))
+        .map(|word| (word, 1.0))
+        .collect();
+    for field in [fields.title, fields.tags, fields.text] {
+        term_clauses(&mut clauses, field, &expansions, w.expansion);
+    }
+    let rerank = short.then(|| Rerank {
+        text_chars: chars
+            .iter()
+            .map(|(c, _)| {
+                let term = Term::from_field_text(fields.text_chars, c);
+                let weight = idf(searcher, &term);
+                (term, weight)
+            })
+            .collect(),
+        title_chars: chars
+            .iter()
+            .map(|(c, _)| {
+                let term = Term::from_field_text(fields.title_chars, c);
+                let weight = idf(searcher, &term);
+                (term, weight)
+            })
+            .collect(),
+        head: analysis::head(text).map(|head| Term::from_field_text(fields.title, &head)),
+    });
+    Plan {
+        query: Some(BooleanQuery::new(clauses)),
+        rerank,
+    }
+}
+
+/// The characters of a text in names and whole texts: the last resort
+/// when nothing shares a word or a bigram with it.
+pub(crate) fn fallback(fields: &RankFields, text: &str) -> Option<BooleanQuery> {
+    let chars = unweighted(distinct(analysis::chars(text)));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    term_clauses(&mut clauses, fields.text_chars, &chars, 1.0);
+    term_clauses(&mut clauses, fields.title_chars, &chars, 1.0);
+    (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
+}
+
+/// Which of `terms` each candidate holds, read from the posting lists (no
+/// document is loaded). `present[i][t]`: candidate `i` holds term `t`.
+fn presence(
+    searcher: &Searcher,
+    terms: &[&Term],
+    candidates: &[DocAddress],
+) -> SearchResult<Vec<Vec<bool>>> {
+    let mut present = vec![vec![false; terms.len()]; candidates.len()];
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| (candidates[i].segment_ord, candidates[i].doc_id));
+    for (t, term) in terms.iter().enumerate() {
+        let mut at = 0;
+        while at < order.len() {
+            let segment = candidates[order[at]].segment_ord;
+            let end = order[at..]
+                .iter()
+                .position(|&i| candidates[i].segment_ord != segment)
+                .map_or(order.len(), |n| at + n);
+            let reader = searcher.segment_reader(segment);
+            let inverted = reader.inverted_index(term.field())?;
+            if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+                for &i in &order[at..end] {
+                    let doc = candidates[i].doc_id;
+                    if postings.doc() == TERMINATED {
+                        break;
+                    }
+                    if postings.doc() <= doc && postings.seek(doc) == doc {
+                        present[i][t] = true;
+                    }
+                }
+            }
+            at = end;
+        }
+    }
+    Ok(present)
+}
+
+fn coverage(weights: &[f32], present: &[bool]) -> f32 {
+    let total: f32 = weights.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    weights
+        .iter()
+        .zip(present)
+        .filter(|(_, found)| **found)
+        .map(|(weight, _)| weight)
+        .sum::<f32>()
+        / total
+}
+
+/// Re-scores `hits` (first-stage score, address), best first.
+pub(crate) fn rerank(
+    searcher: &Searcher,
+    rerank: &Rerank,
+    hits: Vec<(f32, DocAddress)>,
+) -> SearchResult<Vec<(f32, DocAddress)>> {
+    let w = &WEIGHTS;
+    let best = hits.iter().map(|(score, _)| *score).fold(0.0_f32, f32::max);
+    if hits.is_empty() || best <= 0.0 {
+        return Ok(hits);
+    }
+    let addresses: Vec<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
+    let mut terms: Vec<&Term> = rerank.text_chars.iter().map(|(t, _)| t).collect();
+    terms.extend(rerank.title_chars.iter().map(|(t, _)| t));
+    terms.extend(rerank.head.iter());
+    let present = presence(searcher, &terms, &addresses)?;
+    let n = rerank.text_chars.len();
+    let text_weights: Vec<f32> = rerank.text_chars.iter().map(|(_, w)| *w).collect();
+    let title_weights: Vec<f32> = rerank.title_chars.iter().map(|(_, w)| *w).collect();
+    let mut scored: Vec<(f32, DocAddress)> = hits
+        .iter()
+        .zip(&present)
+        .map(|((score, address), found)| {
+            let head = rerank.head.is_some() && found[2 * n];
+            let value = w.first * score / best
+                + w.text_coverage * coverage(&text_weights, &found[..n])
+                + w.name_coverage * coverage(&title_weights, &found[n..2 * n])
+                + if head { w.head } else { 0.0 };
+            (value, *address)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(scored)
+}
