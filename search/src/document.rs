@@ -38,6 +38,18 @@ impl Kind {
         }
     }
 
+    /// The reference kinds: the national classification, catalogue and
+    /// certificates, a few thousand objects whose texts define the
+    /// vocabulary that supply and demand are coded with. Their whole text
+    /// is indexed as bigrams and characters, and searches for them alone
+    /// re-score their top hits (see `ranking`).
+    pub fn is_reference(self) -> bool {
+        matches!(
+            self,
+            Kind::Occupation | Kind::CatalogueEntry | Kind::Certificate
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|kind| kind.name() == name)
     }

@@ -366,23 +366,24 @@ impl SearchIndex {
             .collect::<Vec<_>>()
             .join("\n");
         let whole = if doc.body.is_empty() {
-            names
+            names.clone()
         } else {
             format!("{names}\n{}", doc.body)
         };
         document.add_text(f.text, &whole);
-        document.add_text(f.text_grams, &whole);
-        // Single characters of the whole text only for the reference kinds:
-        // a few thousand objects whose texts define the vocabulary, where a
-        // job title must find its occupation even through characters alone.
-        // Postings, programs, offers and courses match by words and bigrams
-        // (a shared character alone would flood their results), and by
-        // characters of their names only when nothing else matches.
-        if matches!(
-            kind,
-            Kind::Occupation | Kind::CatalogueEntry | Kind::Certificate
-        ) {
+        // Bigrams and single characters of the whole text only for the
+        // reference kinds: a few thousand objects whose texts define the
+        // vocabulary, where a job title must find its occupation through the
+        // specific part of a definition or task, even through characters
+        // alone. Postings, programs, offers and courses are many and long:
+        // their bodies match by words, their names also by bigrams (a shared
+        // character alone would flood their results; characters of their
+        // names are the fallback when nothing else matches).
+        if kind.is_reference() {
+            document.add_text(f.text_grams, &whole);
             document.add_text(f.text_chars, &whole);
+        } else {
+            document.add_text(f.text_grams, &names);
         }
         if !doc.body.is_empty() {
             document.add_text(f.body, &doc.body);
@@ -533,7 +534,17 @@ impl SearchIndex {
             )));
         }
         let searcher = self.reader.searcher();
-        let plan = ranking::plan(&searcher, &self.fields.ranking(), &request.text);
+        // The second stage matches titles to the reference vocabulary; a
+        // search that may return postings, programs, offers or courses (of
+        // which there can be millions) ranks by the first stage alone.
+        let reference_only = !request.filters.kinds.is_empty()
+            && request.filters.kinds.iter().all(|kind| kind.is_reference());
+        let plan = ranking::plan(
+            &searcher,
+            &self.fields.ranking(),
+            &request.text,
+            reference_only,
+        );
         let wanted = request.offset + request.limit + 1;
         // A short query's first RERANK_DEPTH hits are re-scored, whatever
         // the page: pages stay consistent, the rest keeps first-stage order.

@@ -7,10 +7,11 @@
 //!
 //! **First stage** (every query): BM25 over
 //! - the whole text of an object (name, structured names, body) as jieba
-//!   words, as character bigrams, and, for short queries, as single
-//!   characters: a rare word that jieba cuts differently in the query and
-//!   in a definition still matches through its bigrams, and a title whose
-//!   words and bigrams occur nowhere still finds the texts that share its
+//!   words; for the reference kinds also as character bigrams and, for
+//!   short queries, single characters (other kinds: bigrams of their
+//!   names): a rare word that jieba cuts differently in the query and in a
+//!   definition still matches through its bigrams, and a title whose words
+//!   and bigrams occur nowhere still finds the texts that share its
 //!   characters (a search box never comes back empty when the text
 //!   overlaps the corpus);
 //! - the name again (words and bigrams), and the structured names (words);
@@ -22,8 +23,10 @@
 //! document frequency, so its cost stays bounded whatever its length, and
 //! weighs names less against the whole text than a title does.
 //!
-//! **Second stage** (queries of at most [`SHORT_QUERY_CHARS`] characters):
-//! the first [`RERANK_DEPTH`] hits are re-scored as
+//! **Second stage** (queries of at most [`SHORT_QUERY_CHARS`] characters
+//! for the reference kinds alone: occupations, catalogue entries,
+//! certificates, as `search(kinds: [OCCUPATION])` and occupation
+//! suggestions ask): the first [`RERANK_DEPTH`] hits are re-scored as
 //! `first × first-stage score / best first-stage score
 //!  + text_coverage × share of the query's characters (by IDF) in the text
 //!  + name_coverage × share of the query's characters (by IDF) in the name
@@ -195,10 +198,19 @@ fn term_clauses(
 }
 
 /// Builds the first stage (and the second, for short text).
-pub(crate) fn plan(searcher: &Searcher, fields: &RankFields, text: &str) -> Plan {
+/// `reference_only`: the search is for reference kinds alone (then short
+/// text gets the second stage); otherwise bigrams that are also query words
+/// are left out (the word clauses cover them), which keeps searches over
+/// millions of postings fast.
+pub(crate) fn plan(
+    searcher: &Searcher,
+    fields: &RankFields,
+    text: &str,
+    reference_only: bool,
+) -> Plan {
     let w = &WEIGHTS;
     let short = text.chars().count() <= SHORT_QUERY_CHARS;
-    let (words, grams) = if short {
+    let (words, mut grams) = if short {
         (
             unweighted(distinct(analysis::words(text))),
             unweighted(distinct(analysis::grams(text))),
@@ -214,6 +226,10 @@ pub(crate) fn plan(searcher: &Searcher, fields: &RankFields, text: &str) -> Plan
             ),
         )
     };
+    if !reference_only {
+        let own: BTreeSet<&String> = words.iter().map(|(word, _)| word).collect();
+        grams.retain(|(gram, _)| !own.contains(gram));
+    }
     let chars = if short {
         unweighted(distinct(analysis::chars(text)))
     } else {
@@ -258,7 +274,7 @@ pub(crate) fn plan(searcher: &Searcher, fields: &RankFields, text: &str) -> Plan
     for field in [fields.title, fields.tags, fields.text] {
         term_clauses(&mut clauses, field, &expansions, w.expansion);
     }
-    let rerank = short.then(|| Rerank {
+    let rerank = (short && reference_only).then(|| Rerank {
         text_chars: chars
             .iter()
             .map(|(c, _)| {

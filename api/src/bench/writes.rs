@@ -56,14 +56,21 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         "sqlite://{}?mode=rwc",
         sqlite_dir.path().join("hub.db").display()
     );
-    measure("SQLite", &sqlite_url, options).await?;
+    // Each hub keeps running (and indexing) until the process ends, so its
+    // data directory lives as long.
+    let mut data_dirs = vec![measure("SQLite", &sqlite_url, options).await?];
     if let Some(url) = &options.postgres_url {
-        measure("PostgreSQL", url, options).await?;
+        data_dirs.push(measure("PostgreSQL", url, options).await?);
     }
+    drop(data_dirs);
     Ok(())
 }
 
-async fn measure(label: &str, database_url: &str, options: &Options) -> anyhow::Result<()> {
+async fn measure(
+    label: &str,
+    database_url: &str,
+    options: &Options,
+) -> anyhow::Result<tempfile::TempDir> {
     let data_dir = tempfile::tempdir().context("cannot create a temporary directory")?;
     let settings = Settings {
         addr: "127.0.0.1:0".parse()?,
@@ -100,7 +107,7 @@ async fn measure(label: &str, database_url: &str, options: &Options) -> anyhow::
         );
     }
     server.abort();
-    Ok(())
+    Ok(data_dir)
 }
 
 async fn association_id(client: &reqwest::Client, address: &str) -> anyhow::Result<String> {
