@@ -79,7 +79,16 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        None => serve(settings(&cli, None, true)).await,
+        None => {
+            // `hub` alone serves like `hub serve`, `HUB_ADDR` included.
+            let addr = match std::env::var("HUB_ADDR") {
+                Ok(text) => Some(text.trim().parse::<SocketAddr>().with_context(|| {
+                    format!("HUB_ADDR `{text}` is not an address like 127.0.0.1:8080")
+                })?),
+                Err(_) => None,
+            };
+            serve(settings(&cli, addr, true)).await
+        }
         Some(Command::Serve { addr, no_demo }) => {
             serve(settings(&cli, Some(*addr), !no_demo)).await
         }
