@@ -117,6 +117,16 @@ fn push(tokens: &mut Vec<Token>, text: String, from: usize, to: usize) {
     tokens.push(token(text, from, to, position));
 }
 
+/// One character at byte offset `from` as a token.
+fn push_char(tokens: &mut Vec<Token>, from: usize, character: char) {
+    push(
+        tokens,
+        character.to_string(),
+        from,
+        from + character.len_utf8(),
+    );
+}
+
 /// Tokens of a text: each Latin/digit word lowercased, each Chinese run
 /// cut by `chinese(tokens, offset, run)`.
 fn cut(text: &str, chinese: impl Fn(&mut Vec<Token>, usize, &str)) -> Vec<Token> {
@@ -135,13 +145,7 @@ pub fn grams(text: &str) -> Vec<Token> {
     cut(text, |tokens, at, run| {
         let characters: Vec<(usize, char)> = run.char_indices().collect();
         if let [(offset, character)] = characters[..] {
-            let from = at + offset;
-            push(
-                tokens,
-                character.to_string(),
-                from,
-                from + character.len_utf8(),
-            );
+            push_char(tokens, at + offset, character);
         }
         for pair in characters.windows(2) {
             let (first_at, first) = pair[0];
@@ -160,13 +164,7 @@ pub fn grams(text: &str) -> Vec<Token> {
 pub fn chars(text: &str) -> Vec<Token> {
     cut(text, |tokens, at, run| {
         for (offset, character) in run.char_indices() {
-            let from = at + offset;
-            push(
-                tokens,
-                character.to_string(),
-                from,
-                from + character.len_utf8(),
-            );
+            push_char(tokens, at + offset, character);
         }
     })
 }

@@ -622,14 +622,13 @@ impl SearchIndex {
 
     /// The best `depth` hits of `text_query` (everything when `None`) within
     /// the request's filters, with the count and facets when asked.
-    #[allow(clippy::type_complexity)]
     fn collect(
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
         text_query: Option<BooleanQuery>,
         depth: usize,
-    ) -> SearchResult<(Vec<(f32, DocAddress)>, Option<usize>, Option<FacetCounts>)> {
+    ) -> SearchResult<Collected> {
         let mut clauses = self.filter_clauses(&request.filters, request.include_private);
         match text_query {
             Some(query) => clauses.push((Occur::Must, Box::new(query))),
@@ -738,6 +737,10 @@ impl SearchIndex {
         Ok(found)
     }
 }
+
+/// Scored hits (best first), the number of matches and the facet counts
+/// (when asked).
+type Collected = (Vec<(f32, DocAddress)>, Option<usize>, Option<FacetCounts>);
 
 fn facet(dimension: Dimension, value: &str) -> Facet {
     Facet::from_path([&dimension.path()[1..], value.replace('/', "_").as_str()])

@@ -226,8 +226,8 @@ pub(crate) fn plan(
             ),
         )
     };
+    let own: BTreeSet<String> = words.iter().map(|(word, _)| word.clone()).collect();
     if !reference_only {
-        let own: BTreeSet<&String> = words.iter().map(|(word, _)| word).collect();
         grams.retain(|(gram, _)| !own.contains(gram));
     }
     let chars = if short {
@@ -265,7 +265,6 @@ pub(crate) fn plan(
             rerank: None,
         };
     }
-    let own: BTreeSet<&String> = words.iter().map(|(word, _)| word).collect();
     let expansions: Vec<(String, f32)> = distinct(analysis::words(&analysis::expand(text)))
         .into_iter()
         .filter(|word| !own.contains(word))
@@ -274,23 +273,19 @@ pub(crate) fn plan(
     for field in [fields.title, fields.tags, fields.text] {
         term_clauses(&mut clauses, field, &expansions, w.expansion);
     }
+    let with_idf = |field: Field| -> Vec<(Term, f32)> {
+        chars
+            .iter()
+            .map(|(c, _)| {
+                let term = Term::from_field_text(field, c);
+                let weight = idf(searcher, &term);
+                (term, weight)
+            })
+            .collect()
+    };
     let rerank = (short && reference_only).then(|| Rerank {
-        text_chars: chars
-            .iter()
-            .map(|(c, _)| {
-                let term = Term::from_field_text(fields.text_chars, c);
-                let weight = idf(searcher, &term);
-                (term, weight)
-            })
-            .collect(),
-        title_chars: chars
-            .iter()
-            .map(|(c, _)| {
-                let term = Term::from_field_text(fields.title_chars, c);
-                let weight = idf(searcher, &term);
-                (term, weight)
-            })
-            .collect(),
+        text_chars: with_idf(fields.text_chars),
+        title_chars: with_idf(fields.title_chars),
         head: analysis::head(text).map(|head| Term::from_field_text(fields.title, &head)),
     });
     Plan {

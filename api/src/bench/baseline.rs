@@ -6,7 +6,7 @@ use tantivy::{
     collector::TopDocs,
     query::{BooleanQuery, Occur, Query, TermQuery},
     schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING},
-    Index, TantivyDocument, Term,
+    Index, IndexReader, TantivyDocument, Term,
 };
 
 use search::analysis;
@@ -43,7 +43,7 @@ impl Tokens {
 
 /// An in-memory index of `(code, text)` documents.
 pub struct Baseline {
-    index: Index,
+    reader: IndexReader,
     tokens: Tokens,
     code: tantivy::schema::Field,
     text: tantivy::schema::Field,
@@ -74,7 +74,7 @@ impl Baseline {
         }
         writer.commit()?;
         Ok(Self {
-            index,
+            reader: index.reader()?,
             tokens,
             code,
             text,
@@ -98,7 +98,7 @@ impl Baseline {
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.index.reader()?.searcher();
+        let searcher = self.reader.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(limit).order_by_score(),

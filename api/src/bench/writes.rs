@@ -57,12 +57,11 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         sqlite_dir.path().join("hub.db").display()
     );
     // Each hub keeps running (and indexing) until the process ends, so its
-    // data directory lives as long.
-    let mut data_dirs = vec![measure("SQLite", &sqlite_url, options).await?];
+    // data directory is kept until then.
+    let _sqlite = measure("SQLite", &sqlite_url, options).await?;
     if let Some(url) = &options.postgres_url {
-        data_dirs.push(measure("PostgreSQL", url, options).await?);
+        let _postgres = measure("PostgreSQL", url, options).await?;
     }
-    drop(data_dirs);
     Ok(())
 }
 

@@ -52,7 +52,7 @@ async fn health(db: Data<&DatabaseConnection>, indexer: Data<&Arc<Indexer>>) -> 
         }
     };
     let index = indexer.health();
-    let healthy = database == "ok" && index.status != "failing";
+    let healthy = database == "ok" && !index.is_failing();
     let body = Json(serde_json::json!({
         "status": if healthy { "ok" } else { "unavailable" },
         "database": database,

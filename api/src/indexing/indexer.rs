@@ -59,6 +59,13 @@ pub struct Indexer {
     failures: std::sync::Mutex<(u32, Option<String>)>,
 }
 
+impl IndexHealth {
+    /// Failed [`FAILING_AFTER`] times or more in a row.
+    pub fn is_failing(&self) -> bool {
+        self.consecutive_failures >= FAILING_AFTER
+    }
+}
+
 impl Indexer {
     pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>, poll: Duration) -> Arc<Self> {
         let (applied, _) = watch::channel(index.applied_sequence());
