@@ -8,6 +8,7 @@ pub mod node;
 pub mod organisations;
 pub mod postings;
 pub mod programs;
+pub mod protocol;
 pub mod reference;
 pub mod search;
 pub mod supply;
@@ -15,8 +16,7 @@ pub mod supply;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
-/// Deepest query the hub answers.
-pub const MAX_DEPTH: usize = 12;
+pub use protocol::MAX_DEPTH;
 /// Most complex query the hub answers (fields × page sizes).
 pub const MAX_COMPLEXITY: usize = 50_000;
 
@@ -51,8 +51,9 @@ pub fn build_schema(
         MutationRoot::default(),
         EmptySubscription,
     )
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY);
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(protocol::MAX_NESTING)
+    .extension(protocol::Protocol);
     let builder = loaders::register(builder, &db);
     builder.data(db).data(indexer).finish()
 }

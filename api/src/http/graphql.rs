@@ -119,28 +119,60 @@ pub async fn endpoint(request: &Request, body: Body, schema: Data<&HubSchema>) -
         }
     }
     let response = schema.execute_batch(batch).await;
-    // With the GraphQL-over-HTTP media type, a request that could not be
-    // executed at all (parse or validation errors, no data) is a 400.
-    let status = match &response {
-        async_graphql::BatchResponse::Single(single)
-            if accepts_graphql_response
-                && single.data == async_graphql::Value::Null
-                && !single.errors.is_empty() =>
-        {
-            StatusCode::BAD_REQUEST
-        }
-        _ => StatusCode::OK,
+    let refused = match &response {
+        async_graphql::BatchResponse::Single(single) => refused_before_execution(single),
+        async_graphql::BatchResponse::Batch(_) => false,
     };
-    match serde_json::to_string(&response) {
-        Ok(body) => json_response(status, content_type, body),
-        Err(error) => {
-            tracing::error!(%error, "cannot serialise a GraphQL response");
-            error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                content_type,
-                "internal error",
-                "INTERNAL",
-            )
+    // GraphQL over HTTP: with its own media type, a request refused before
+    // execution (parse or validation) is a 400; once execution started the
+    // status is 200, even when `data` is null. `application/json` clients
+    // get 200 for every well-formed request.
+    let status = if accepts_graphql_response && refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = match &response {
+        async_graphql::BatchResponse::Single(single) => response_json(single),
+        async_graphql::BatchResponse::Batch(many) => {
+            let items: Vec<String> = many.iter().map(response_json).collect();
+            format!("[{}]", items.join(","))
         }
+    };
+    json_response(status, content_type, body)
+}
+
+/// Whether the request was refused before execution began: then the
+/// response has no `data` entry at all.
+fn refused_before_execution(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| {
+            crate::graphql::protocol::error_code(error)
+                .is_some_and(crate::graphql::protocol::is_pre_execution_code)
+        })
+}
+
+/// One response as JSON text (written directly: a `serde_json::Value`
+/// would sort the keys and lose the selection order); `data` left out when
+/// execution never started.
+fn response_json(response: &async_graphql::Response) -> String {
+    let mut parts = Vec::with_capacity(3);
+    if !refused_before_execution(response) {
+        parts.push(format!("\"data\":{}", to_json(&response.data)));
     }
+    if !response.errors.is_empty() {
+        parts.push(format!("\"errors\":{}", to_json(&response.errors)));
+    }
+    if !response.extensions.is_empty() {
+        parts.push(format!("\"extensions\":{}", to_json(&response.extensions)));
+    }
+    format!("{{{}}}", parts.join(","))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|error| {
+        tracing::error!(%error, "cannot serialise a GraphQL response");
+        "null".to_string()
+    })
 }
