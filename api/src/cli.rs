@@ -60,6 +60,18 @@ pub enum Command {
         #[arg(long)]
         skip_bad_rows: bool,
     },
+    /// Regenerate the built-in reference tables (codes, names, hierarchy of
+    /// the program catalogue and the occupation classification) from the
+    /// source files, for maintainers; see scripts/refresh-reference-tables.
+    ReferenceTables {
+        /// Directory holding programs/vocational_catalog_2021.csv and
+        /// occupations/occupations_2022.csv.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Where to write the tables.
+        #[arg(long, default_value = "api/reference")]
+        out: PathBuf,
+    },
 }
 
 fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
@@ -116,6 +128,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "indexed {documents} documents up to change {} in {:.1} s",
                 indexer.applied_sequence(),
                 started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::ReferenceTables { data, out }) => {
+            let (entries, occupations) = crate::reference_tables::generate(data, out)?;
+            println!(
+                "wrote {entries} catalogue entries and {occupations} occupations to {}",
+                out.display()
             );
             Ok(ExitCode::SUCCESS)
         }

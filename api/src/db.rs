@@ -27,7 +27,8 @@ impl StatementCounter {
 /// queue behind it instead of failing.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Connects to `url` (SQLite or PostgreSQL), applies the migrations and
+/// Connects to `url` (SQLite or PostgreSQL), applies the migrations,
+/// loads the built-in reference tables where codes are missing and
 /// returns the connection with its statement counter.
 pub async fn connect_and_migrate(
     url: &str,
@@ -55,6 +56,9 @@ pub async fn connect_and_migrate(
     migrate(&db)
         .await
         .context("cannot apply database migrations")?;
+    crate::reference_tables::ensure(&db)
+        .await
+        .context("cannot load the built-in reference tables")?;
     Ok((db, counter))
 }
 

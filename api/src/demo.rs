@@ -22,20 +22,15 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::{
-    import::{catalogue::CatalogueRecord, occupations::OccupationRecord, Progress},
-    services::{
-        self, courses::CourseDraft, offers::OfferDraft, postings::PostingDraft,
-        programs::ProgramDraft, write::lock_named, ServiceError, Write,
-    },
+use crate::services::{
+    self, courses::CourseDraft, offers::OfferDraft, postings::PostingDraft, programs::ProgramDraft,
+    write::lock_named, ServiceError, Write,
 };
 
 const DEMO: &str = include_str!("../demo/jilin.json");
 
 #[derive(Deserialize)]
 struct Demo {
-    catalogue: Vec<CatalogueRecord>,
-    occupations: Vec<OccupationRecord>,
     certificates: Vec<DemoCertificate>,
     associations: Vec<DemoAssociation>,
     enterprises: Vec<DemoEnterprise>,
@@ -215,15 +210,8 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
     for row in region::Entity::find().all(write.db()).await? {
         ids.insert("region", &row.code, row.id);
     }
-    let (created, updated) =
-        crate::import::catalogue::upsert(write.db(), &demo.catalogue, &Progress::silent()).await?;
-    write.record_many("CatalogueEntry", &created, ChangeOperation::Create);
-    write.record_many("CatalogueEntry", &updated, ChangeOperation::Update);
-    let (created, updated) =
-        crate::import::occupations::upsert(write.db(), &demo.occupations, &Progress::silent())
-            .await?;
-    write.record_many("Occupation", &created, ChangeOperation::Create);
-    write.record_many("Occupation", &updated, ChangeOperation::Update);
+    // Catalogue entries and occupations come from the built-in reference
+    // tables, loaded with the migrations.
     for row in entity::catalogue_entry::Entity::find()
         .all(write.db())
         .await?

@@ -13,6 +13,8 @@ pub mod db;
 pub mod demo;
 /// The one error type at the API edge and its `extensions.code`s.
 pub mod error;
+/// The README's GraphQL examples (also the IDE's starter tabs).
+pub mod examples;
 /// The GraphQL schema: one module per domain, merged into one schema.
 pub mod graphql;
 /// HTTP routes: GraphQL endpoint, IDE page, health.
@@ -25,6 +27,9 @@ pub mod import;
 pub mod indexing;
 /// Keyset pagination of sea-orm selects into Relay connections.
 pub mod pagination;
+/// The built-in reference tables: every code of the program catalogue
+/// and of the occupation classification.
+pub mod reference_tables;
 /// Rows by id and link tables in batches (DataLoaders, indexer).
 pub mod relations;
 /// Write paths: validation and transactional writes with change log.

@@ -202,3 +202,29 @@ pub enum ChangeOperation {
     #[sea_orm(string_value = "DELETE")]
     Delete,
 }
+
+impl CatalogueLevel {
+    /// The level's name as the catalogue writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CatalogueLevel::VocationalSecondary => "中等职业教育",
+            CatalogueLevel::VocationalAssociate => "高等职业教育专科",
+            CatalogueLevel::VocationalBachelor => "高等职业教育本科",
+        }
+    }
+}
+
+impl EducationRequirement {
+    /// The requirement as postings write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EducationRequirement::Any => "不限",
+            EducationRequirement::JuniorSecondary => "初中及以下",
+            EducationRequirement::SeniorSecondary => "高中/中专/中职",
+            EducationRequirement::Associate => "大专（高职专科）",
+            EducationRequirement::Bachelor => "本科（含职业本科）",
+            EducationRequirement::Master => "硕士",
+            EducationRequirement::Doctorate => "博士",
+        }
+    }
+}

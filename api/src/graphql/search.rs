@@ -65,10 +65,16 @@ pub enum SearchObject {
 }
 
 /// Facet filters of `search`: within a field any value may match, across
-/// fields all must.
+/// fields all must. A filter keeps only the kinds that carry its field:
+/// with `regionIds`/`regionCodes`, occupations, catalogue entries and
+/// certificates (which have no region) are left out; with
+/// `categoryCodes`, only programs, catalogue entries and certificates on
+/// the catalogue remain; with `occupationMajorCodes`, only occupations and
+/// objects linked to one.
 #[derive(InputObject, Default)]
 pub struct SearchFilter {
-    /// 地区（含下级：选吉林市即含各区县）。
+    /// 地区（含下级：选吉林市即含各区县）。职业、专业目录和证书没有地区，
+    /// 按地区筛选时不在结果中。
     pub region_ids: Option<Vec<ID>>,
     /// 地区代码，如 `220202`。
     pub region_codes: Option<Vec<String>>,
@@ -119,9 +125,11 @@ pub struct FacetValue {
     pub count: i32,
 }
 
-/// Counts of the hits by facet.
+/// Counts of the hits by facet. Each `value` is what the matching filter
+/// (or the `kinds:` argument) takes; `label` is its readable name.
 #[derive(SimpleObject, Default)]
 pub struct SearchFacets {
+    /// Values as in `kinds:` (`DEMAND_POSTING`, ...).
     pub kinds: Vec<FacetValue>,
     pub regions: Vec<FacetValue>,
     pub categories: Vec<FacetValue>,
@@ -293,18 +301,31 @@ async fn labels(
             .into_iter()
             .map(|(code, name)| ((Dimension::Region, code), name)),
     );
-    let categories: Vec<(String, String)> = catalogue_entry::Entity::find()
-        .select_only()
-        .column(catalogue_entry::Column::Code)
-        .column(catalogue_entry::Column::Name)
-        .filter(catalogue_entry::Column::Code.is_in(values(Dimension::Category)))
-        .into_tuple()
-        .all(db)
-        .await?;
+    // One name may head a category on several levels (医药卫生大类 is 52
+    // in 高职专科 and 72 in 中职): the label names the level.
+    let categories: Vec<(String, String, entity::enums::CatalogueLevel)> =
+        catalogue_entry::Entity::find()
+            .select_only()
+            .column(catalogue_entry::Column::Code)
+            .column(catalogue_entry::Column::Name)
+            .column(catalogue_entry::Column::EducationLevel)
+            .filter(catalogue_entry::Column::Code.is_in(values(Dimension::Category)))
+            .into_tuple()
+            .all(db)
+            .await?;
+    labels.extend(categories.into_iter().map(|(code, name, level)| {
+        (
+            (Dimension::Category, code),
+            format!("{name}（{}）", level.label()),
+        )
+    }));
     labels.extend(
-        categories
-            .into_iter()
-            .map(|(code, name)| ((Dimension::Category, code), name)),
+        <entity::enums::EducationRequirement as sea_orm::Iterable>::iter().map(|level| {
+            (
+                (Dimension::Education, education_value(level).to_string()),
+                level.label().to_string(),
+            )
+        }),
     );
     let majors: Vec<(String, String)> = occupation::Entity::find()
         .select_only()
@@ -323,16 +344,40 @@ async fn labels(
     Ok(labels)
 }
 
+/// A kind facet as the `kinds:` argument spells it, with its name.
+fn kind_facet(dimension: Dimension, value: &str) -> Option<(&'static str, &'static str)> {
+    if dimension != Dimension::Kind {
+        return None;
+    }
+    let kind = Kind::ALL.into_iter().find(|kind| kind.name() == value)?;
+    Some(match kind {
+        Kind::DemandPosting => ("DEMAND_POSTING", "需求信息"),
+        Kind::ApprenticeshipOffer => ("APPRENTICESHIP_OFFER", "学徒岗位与实习基地"),
+        Kind::Program => ("PROGRAM", "院校专业"),
+        Kind::CatalogueEntry => ("CATALOGUE_ENTRY", "专业目录"),
+        Kind::Occupation => ("OCCUPATION", "职业"),
+        Kind::Certificate => ("CERTIFICATE", "职业技能等级证书"),
+        Kind::TrainingCourse => ("TRAINING_COURSE", "培训课程"),
+    })
+}
+
 fn facets(
     results: &search::SearchResults,
     labels: &HashMap<(Dimension, String), String>,
 ) -> SearchFacets {
     let mut facets = SearchFacets::default();
     for count in &results.facets {
-        let value = FacetValue {
-            value: count.value.clone(),
-            label: labels.get(&(count.dimension, count.value.clone())).cloned(),
-            count: count.count as i32,
+        let value = match kind_facet(count.dimension, &count.value) {
+            Some((value, label)) => FacetValue {
+                value: value.to_string(),
+                label: Some(label.to_string()),
+                count: count.count as i32,
+            },
+            None => FacetValue {
+                value: count.value.clone(),
+                label: labels.get(&(count.dimension, count.value.clone())).cloned(),
+                count: count.count as i32,
+            },
         };
         match count.dimension {
             Dimension::Kind => facets.kinds.push(value),

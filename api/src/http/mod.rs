@@ -1,5 +1,6 @@
 //! HTTP routes: the GraphQL endpoint (GraphQL over HTTP: POST JSON, GET for
-//! queries only), the offline GraphQL IDE, the SDL and health.
+//! queries only), the GraphiQL IDE (embedded, works offline), the SDL and
+//! health.
 
 mod graphql;
 mod ide;
@@ -28,6 +29,7 @@ pub fn routes(
 ) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(ide::page))
+        .at("/ide/:name", get(ide::asset))
         .at("/graphql", get(graphql::endpoint).post(graphql::endpoint))
         .at("/schema.graphql", get(sdl))
         .at("/health", get(health))

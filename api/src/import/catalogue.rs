@@ -7,7 +7,7 @@ use entity::{
     enums::{CatalogueItemLevel, CatalogueLevel},
 };
 use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     begin, check_lengths, check_problems, created_and_updated, database_error, finish, key_ids,
@@ -39,7 +39,7 @@ struct Row {
 }
 
 /// One catalogue entry ready to be written.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CatalogueRecord {
     pub code: String,
     pub name: String,
@@ -69,6 +69,21 @@ pub async fn import(
     options: ImportOptions,
     progress: &Progress,
 ) -> Result<ImportReport, ImportError> {
+    let (records, mut report) = read(path, options)?;
+    let txn = begin(db, &report.file).await?;
+    let written = upsert(txn.db(), &records, progress)
+        .await
+        .map_err(database_error(&report.file))?;
+    finish(txn, &mut report, "CatalogueEntry", written).await?;
+    Ok(report)
+}
+
+/// Reads and checks the file: the entries to write, and a report of the
+/// rows read, left out and repeated (nothing created yet).
+pub fn read(
+    path: &Path,
+    options: ImportOptions,
+) -> Result<(Vec<CatalogueRecord>, ImportReport), ImportError> {
     let csv = read_csv::<Row>(
         path,
         &[
@@ -212,13 +227,7 @@ pub async fn import(
             .is_none_or(|line| !bad_lines.contains(line))
     });
     report.skipped = problems;
-
-    let txn = begin(db, &file).await?;
-    let written = upsert(txn.db(), &records, progress)
-        .await
-        .map_err(database_error(&file))?;
-    finish(txn, &mut report, "CatalogueEntry", written).await?;
-    Ok(report)
+    Ok((records, report))
 }
 
 async fn code_ids<C: ConnectionTrait>(

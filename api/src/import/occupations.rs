@@ -4,7 +4,7 @@ use std::{collections::HashMap, path::Path};
 
 use entity::occupation;
 use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     begin, check_lengths, check_problems, created_and_updated, database_error, finish, key_ids,
@@ -28,7 +28,7 @@ struct Row {
 }
 
 /// One occupation ready to be written.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct OccupationRecord {
     pub code: String,
     pub name: String,
@@ -63,6 +63,21 @@ pub async fn import(
     options: ImportOptions,
     progress: &Progress,
 ) -> Result<ImportReport, ImportError> {
+    let (records, mut report) = read(path, options)?;
+    let txn = begin(db, &report.file).await?;
+    let written = upsert(txn.db(), &records, progress)
+        .await
+        .map_err(database_error(&report.file))?;
+    finish(txn, &mut report, "Occupation", written).await?;
+    Ok(report)
+}
+
+/// Reads and checks the file: the occupations to write, and a report of
+/// the rows read, left out and repeated (nothing created yet).
+pub fn read(
+    path: &Path,
+    options: ImportOptions,
+) -> Result<(Vec<OccupationRecord>, ImportReport), ImportError> {
     let csv = read_csv::<Row>(
         path,
         &[
@@ -157,13 +172,7 @@ pub async fn import(
         records.push(record);
     }
     report.skipped = check_problems(&file, problems, options)?;
-
-    let txn = begin(db, &file).await?;
-    let written = upsert(txn.db(), &records, progress)
-        .await
-        .map_err(database_error(&file))?;
-    finish(txn, &mut report, "Occupation", written).await?;
-    Ok(report)
+    Ok((records, report))
 }
 
 /// Text without punctuation and spaces, to tell exact repeats.

@@ -28,31 +28,53 @@ async fn health_answers_200_once_the_hub_is_ready() {
 }
 
 #[tokio::test]
-async fn the_ide_page_works_without_internet_access() {
+async fn the_ide_is_graphiql_served_by_the_hub_itself() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/", app.address))
-        .send()
+    let get = |path: &str| {
+        let url = format!("{}{path}", app.address);
+        let client = app.client.clone();
+        async move { client.get(url).send().await.expect("request") }
+    };
+    let page = get("/").await.text().await.expect("text");
+    for script in [
+        "/ide/react.production.min.js",
+        "/ide/react-dom.production.min.js",
+        "/ide/graphiql.min.js",
+        "/ide/hub-ide.js",
+    ] {
+        assert!(page.contains(&format!("src=\"{script}\"")), "{script}");
+        let response = get(script).await;
+        assert_eq!(response.status(), 200, "{script}");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/javascript"));
+        assert!(
+            response.bytes().await.expect("body").len() > 1_000 || script.ends_with("hub-ide.js")
+        );
+    }
+    assert!(!page.contains("src=\"http"), "no external scripts");
+    assert!(!page.contains("href=\"http"), "no external styles");
+    let css = get("/ide/graphiql.min.css")
         .await
-        .expect("request");
-    assert_eq!(response.status(), 200);
-    let page = response.text().await.expect("text");
+        .text()
+        .await
+        .expect("css");
     assert!(
-        page.contains("<textarea id=\"query\""),
-        "the page has a query editor"
+        !css.contains("url(http"),
+        "the styles load nothing from elsewhere"
     );
-    assert!(
-        page.contains("fetch(\"/graphql\""),
-        "the page posts to the hub"
-    );
-    assert!(
-        !page.contains("src=\"http"),
-        "the page loads no external scripts"
-    );
-    assert!(
-        !page.contains("href=\"http"),
-        "the page loads no external styles"
+    let licence = get("/ide/LICENSE-graphiql")
+        .await
+        .text()
+        .await
+        .expect("licence");
+    assert!(licence.contains("MIT License"));
+    assert_eq!(get("/ide/nothing.js").await.status(), 404);
+    let examples: serde_json::Value = get("/ide/examples.json").await.json().await.expect("json");
+    assert_eq!(
+        examples.as_array().map(Vec::len),
+        Some(hub::examples::readme_examples().len())
     );
 }
 
@@ -185,11 +207,17 @@ async fn queries_deeper_than_the_limit_are_refused() {
     let app = spawn_app().await;
     let deep = "{ regions(first: 1) { edges { node { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } }";
     let response = app.graphql(deep, json!({})).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_DEEP", "{response}");
     assert!(
         response["errors"][0]["message"]
             .as_str()
             .unwrap_or_default()
-            .contains("nested too deep"),
+            .contains("13 levels deep under `regions`"),
         "{response}"
     );
+    assert!(response.get("data").is_none(), "refused before execution");
+    // One level less is answered.
+    let fits = "{ regions(first: 1) { edges { node { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } }";
+    let response = app.graphql(fits, json!({})).await;
+    assert!(response.get("errors").is_none(), "{response}");
 }

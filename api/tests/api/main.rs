@@ -7,6 +7,7 @@ mod helpers;
 mod concurrency;
 mod crash;
 mod dataloaders;
+mod first_hour;
 mod http;
 mod import;
 mod integrity;

@@ -240,7 +240,7 @@ async fn reference_data_filters_by_level_class_prefix_and_links() {
             json!({}),
         )
         .await;
-    assert_eq!(data["automation"]["totalCount"], 3);
+    assert_eq!(data["automation"]["totalCount"], 11);
     assert_eq!(
         data["automation"]["edges"][0]["node"],
         json!({ "code": "460301", "name": "机电一体化技术", "className": "自动化类", "categoryName": "装备制造大类" })
@@ -249,6 +249,7 @@ async fn reference_data_filters_by_level_class_prefix_and_links() {
         data["robots"]["edges"],
         json!([
             { "node": { "code": "6-31-07-01", "name": "工业机器人系统运维员", "isDigital": true, "minorName": "工业机器人操作运维人员" } },
+            { "node": { "code": "6-31-07-02", "name": "工业视觉系统运维员", "isDigital": true, "minorName": "工业机器人操作运维人员" } },
             { "node": { "code": "6-31-07-03", "name": "工业机器人系统操作员", "isDigital": true, "minorName": "工业机器人操作运维人员" } }
         ])
     );

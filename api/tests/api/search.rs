@@ -317,7 +317,7 @@ async fn search_filters_by_kind_region_category_education_and_occupation_group()
     let labels = &manufacturing["facets"]["categories"];
     assert_eq!(
         labels,
-        &json!([{ "value": "46", "label": "装备制造大类", "count": 3 }])
+        &json!([{ "value": "46", "label": "装备制造大类（高等职业教育专科）", "count": 3 }])
     );
     let bachelor = search(&app, json!({ "query": "", "kinds": ["DEMAND_POSTING"], "filter": { "educationLevels": ["BACHELOR"] } })).await;
     assert_eq!(
@@ -328,10 +328,16 @@ async fn search_filters_by_kind_region_category_education_and_occupation_group()
         )]
     );
     let professionals = search(&app, json!({ "query": "", "kinds": ["OCCUPATION"], "filter": { "occupationMajorCodes": ["2"] } })).await;
-    assert_eq!(professionals["totalCount"], 2);
+    let in_group_2 = hub::reference_tables::occupation_entries()
+        .expect("the built-in occupations")
+        .iter()
+        .filter(|o| o.major_code == "2")
+        .count();
+    assert!(in_group_2 > 400, "{in_group_2}");
+    assert_eq!(professionals["totalCount"], in_group_2);
     assert_eq!(
         professionals["facets"]["occupationMajors"],
-        json!([{ "value": "2", "label": "专业技术人员", "count": 2 }])
+        json!([{ "value": "2", "label": "专业技术人员", "count": in_group_2 }])
     );
 }
 
@@ -369,9 +375,11 @@ async fn autocomplete_completes_name_prefixes_for_pickers() {
         data["robots"],
         json!([{ "code": "6-31-07-03", "name": "工业机器人系统操作员" }, { "code": "6-31-07-01", "name": "工业机器人系统运维员" }])
     );
-    assert_eq!(
-        data["programs"],
-        json!([{ "code": "460103", "name": "数控技术" }])
+    // 数控技术 is a program of 高职专科 (460103) and of 职业本科 (260103).
+    assert_eq!(data["programs"][0]["name"], "数控技术");
+    assert!(
+        ["460103", "260103"].contains(&data["programs"][0]["code"].as_str().unwrap_or_default()),
+        "{data}"
     );
     assert_eq!(data["none"], json!([]));
     let too_many = app
@@ -506,7 +514,7 @@ async fn a_rebuilt_index_holds_the_same_documents() {
         before.push(every_hit(&app, query).await);
     }
     assert!(
-        before[0].len() > 50,
+        before[0].len() > 30,
         "the demo fills the index: {}",
         before[0].len()
     );
@@ -530,12 +538,34 @@ async fn a_rebuilt_index_holds_the_same_documents() {
     assert_eq!(after["indexLag"]["behind"], 0);
 }
 
-/// Every hit of a query, across pages, as `Type:id`.
+/// Every hit of a query, across pages, as `Type:id`, of the kinds the
+/// organisations publish; of occupations and catalogue entries (the
+/// built-in tables hold thousands), the count.
 async fn every_hit(app: &TestApp, query: &str) -> std::collections::BTreeSet<String> {
     let mut found = std::collections::BTreeSet::new();
+    let reference = search(
+        app,
+        json!({ "query": query, "first": 1, "kinds": ["OCCUPATION", "CATALOGUE_ENTRY"] }),
+    )
+    .await;
+    // Equal scores may swap places when documents are renumbered, and
+    // scores shift a little as deleted documents leave the statistics:
+    // compare how many there are.
+    found.insert(format!("reference total: {}", reference["totalCount"]));
+    let kinds = json!([
+        "DEMAND_POSTING",
+        "APPRENTICESHIP_OFFER",
+        "PROGRAM",
+        "CERTIFICATE",
+        "TRAINING_COURSE"
+    ]);
     let mut after = Value::Null;
     loop {
-        let page = search(app, json!({ "query": query, "first": 50, "after": after })).await;
+        let page = search(
+            app,
+            json!({ "query": query, "first": 50, "after": after, "kinds": kinds }),
+        )
+        .await;
         for edge in page["edges"].as_array().into_iter().flatten() {
             let object = &edge["node"]["object"];
             found.insert(format!("{}:{}", object["__typename"], object["id"]));
