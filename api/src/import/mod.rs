@@ -158,10 +158,35 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
         file: file.clone(),
         reason,
     };
+    let bytes = std::fs::read(path).map_err(|error| file_error(error.to_string()))?;
+    // Lines are counted from the bytes, as an editor shows them: the csv
+    // reader's own count is one short on files with CRLF line ends.
+    let line_starts: Vec<u64> = std::iter::once(0)
+        .chain(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, byte)| **byte == b'\n')
+                .map(|(index, _)| index as u64 + 1),
+        )
+        .collect();
+    let line_at = |position: Option<&csv::Position>| -> u64 {
+        position.map_or(0, |position| {
+            // After a CR the reader's position may still point at the LF
+            // ending the line before: a record starts past line ends.
+            let mut start = position.byte();
+            while bytes
+                .get(start as usize)
+                .is_some_and(|byte| matches!(byte, b'\r' | b'\n'))
+            {
+                start += 1;
+            }
+            line_starts.partition_point(|line| *line <= start) as u64
+        })
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|error| file_error(error.to_string()))?;
+        .from_reader(bytes.as_slice());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|error| file_error(error.to_string()))?
@@ -186,7 +211,7 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = line_at(record.position());
                 match record.deserialize::<T>(Some(&header_record)) {
                     Ok(row) => rows.push((line, row)),
                     Err(error) => problems.push(RowProblem {
@@ -198,7 +223,7 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
                 }
             }
             Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                let line = line_at(error.position());
                 problems.push(RowProblem {
                     file: file.clone(),
                     line,
@@ -383,4 +408,45 @@ pub(crate) fn created_and_updated(
         }
     }
     (created, updated)
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Row {
+        name: String,
+        count: u32,
+    }
+
+    fn lines_of_problems(text: &str) -> Vec<u64> {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+        let csv = read_csv::<Row>(file.path(), &["name", "count"]).expect("readable");
+        csv.problems.iter().map(|p| p.line).collect()
+    }
+
+    #[test]
+    fn problems_name_the_line_where_their_record_starts() {
+        // Line 1 header, 2 good, 3 bad.
+        assert_eq!(lines_of_problems("name,count\na,1\nb,x\n"), vec![3]);
+        // A quoted field spans lines 3-4; the bad record starts on line 5.
+        assert_eq!(
+            lines_of_problems("name,count\na,1\n\"two\nlines\",2\nc,x\n"),
+            vec![5]
+        );
+        // The multi-line record itself is bad: it starts on line 3.
+        assert_eq!(
+            lines_of_problems("name,count\na,1\n\"two\nlines\",x\nc,4\n"),
+            vec![3]
+        );
+        // CRLF line ends count the same, multi-line records too.
+        assert_eq!(lines_of_problems("name,count\r\na,1\r\nb,x\r\n"), vec![3]);
+        assert_eq!(
+            lines_of_problems("name,count\r\na,1\r\n\"two\r\nlines\",2\r\nc,x\r\n"),
+            vec![5]
+        );
+    }
 }
