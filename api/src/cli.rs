@@ -27,6 +27,22 @@ pub struct Cli {
     /// processes sharing the database.
     #[arg(long, global = true, env = "HUB_INDEX_POLL_MS", default_value_t = 250)]
     pub index_poll_ms: u64,
+    /// Production mode: no field suggestions in errors, introspection off
+    /// (unless --introspection true), no cross-origin callers unless listed.
+    #[arg(long, global = true, env = "HUB_PRODUCTION", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
+    pub production: bool,
+    /// Answer introspection queries (default: yes, no in production mode).
+    #[arg(long, global = true, env = "HUB_INTROSPECTION", value_parser = clap::builder::BoolishValueParser::new())]
+    pub introspection: Option<bool>,
+    /// Origins allowed to call the hub from a browser, comma-separated
+    /// (default: any; none in production mode).
+    #[arg(
+        long = "cors-origin",
+        global = true,
+        env = "HUB_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
     /// Log the hub's debug messages.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -60,6 +76,11 @@ pub enum Command {
         #[arg(long)]
         skip_bad_rows: bool,
     },
+    /// Create, list or revoke API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
     /// Regenerate the built-in reference tables (codes, names, hierarchy of
     /// the program catalogue and the occupation classification) from the
     /// source files, for maintainers; see scripts/refresh-reference-tables.
@@ -74,6 +95,136 @@ pub enum Command {
     },
 }
 
+/// `hub token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (shown this once; only its hash is kept).
+    Create {
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: String,
+        /// admin, association, college or enterprise.
+        #[arg(long, value_parser = parse_role)]
+        role: entity::enums::TokenRole,
+        /// The exact name of the association, college or enterprise.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Days until the token stops working (default: never).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List the tokens (never their secrets).
+    List,
+    /// Revoke a token by its number (see `hub token list`).
+    Revoke { id: i32 },
+}
+
+fn parse_role(text: &str) -> Result<entity::enums::TokenRole, String> {
+    use entity::enums::TokenRole;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "admin" => Ok(TokenRole::Admin),
+        "association" => Ok(TokenRole::Association),
+        "college" => Ok(TokenRole::College),
+        "enterprise" => Ok(TokenRole::Enterprise),
+        other => Err(format!(
+            "`{other}` is not a role: admin, association, college or enterprise"
+        )),
+    }
+}
+
+/// The id of the organisation named `name` for a token of `role`.
+async fn organisation_id(
+    db: &sea_orm::DatabaseConnection,
+    role: entity::enums::TokenRole,
+    name: Option<&str>,
+) -> anyhow::Result<Option<i32>> {
+    use entity::enums::TokenRole;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let name = match (role, name) {
+        (TokenRole::Admin, None) => return Ok(None),
+        (TokenRole::Admin, Some(_)) => anyhow::bail!("an admin token has no --organisation"),
+        (_, None) => anyhow::bail!("a token of this role needs --organisation <exact name>"),
+        (_, Some(name)) => name.trim(),
+    };
+    let id = match role {
+        TokenRole::Association => entity::industry_association::Entity::find()
+            .filter(entity::industry_association::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .map(|row| row.id),
+        TokenRole::College => entity::college::Entity::find()
+            .filter(entity::college::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .map(|row| row.id),
+        TokenRole::Enterprise => entity::enterprise::Entity::find()
+            .filter(entity::enterprise::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .map(|row| row.id),
+        TokenRole::Admin => None,
+    };
+    id.map(Some)
+        .with_context(|| format!("no organisation of this role is named「{name}」"))
+}
+
+async fn token_command(
+    db: &sea_orm::DatabaseConnection,
+    action: &TokenCommand,
+) -> anyhow::Result<()> {
+    match action {
+        TokenCommand::Create {
+            name,
+            role,
+            organisation,
+            expires_in_days,
+        } => {
+            anyhow::ensure!(
+                !name.trim().is_empty() && name.chars().count() <= 128,
+                "--name must hold 1 to 128 characters"
+            );
+            let organisation_id = organisation_id(db, *role, organisation.as_deref()).await?;
+            let secret = crate::access::new_token()?;
+            let expires_at = expires_in_days
+                .map(|days| chrono::Utc::now() + chrono::Duration::days(i64::from(days)));
+            let row = crate::access::store_token(
+                db,
+                crate::access::NewToken {
+                    name: name.trim().to_string(),
+                    role: *role,
+                    organisation_id,
+                    expires_at,
+                },
+                &secret,
+            )
+            .await?;
+            eprintln!("token {} created; it is shown this once:", row.id);
+            println!("{secret}");
+        }
+        TokenCommand::List => {
+            for row in crate::access::list_tokens(db).await? {
+                let state = match (row.revoked_at, row.expires_at) {
+                    (Some(at), _) => format!("revoked {}", at.format("%Y-%m-%d")),
+                    (None, Some(at)) if at <= chrono::Utc::now() => {
+                        format!("expired {}", at.format("%Y-%m-%d"))
+                    }
+                    (None, Some(at)) => format!("valid until {}", at.format("%Y-%m-%d")),
+                    (None, None) => "valid".to_string(),
+                };
+                println!(
+                    "{}\t{}…\t{:?}\t{}\t{}",
+                    row.id, row.prefix, row.role, row.name, state
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => match crate::access::revoke_token(db, *id).await? {
+            Some(_) => println!("token {id} revoked"),
+            None => anyhow::bail!("there is no token {id}"),
+        },
+    }
+    Ok(())
+}
+
 fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
     let defaults = Settings::default();
     Settings {
@@ -85,6 +236,14 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
             .filter(|url| !url.trim().is_empty()),
         load_demo,
         index_poll: std::time::Duration::from_millis(cli.index_poll_ms),
+        production: cli.production,
+        introspection: cli.introspection,
+        cors_origins: cli
+            .cors_origins
+            .iter()
+            .map(|origin| origin.trim().to_string())
+            .filter(|origin| !origin.is_empty())
+            .collect(),
     }
 }
 
@@ -131,6 +290,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Token { action }) => {
+            let db = open_database(&cli).await?;
+            token_command(&db, action).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::ReferenceTables { data, out }) => {
             let (entries, occupations) = crate::reference_tables::generate(data, out)?;
             println!(
@@ -144,14 +308,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             skip_bad_rows,
         }) => {
-            let settings = settings(&cli, None, false);
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-                format!(
-                    "cannot create the data directory {}",
-                    settings.data_dir.display()
-                )
-            })?;
-            let (db, _) = crate::db::connect_and_migrate(&settings.database_url()).await?;
+            let db = open_database(&cli).await?;
             let options = ImportOptions {
                 skip_bad_rows: *skip_bad_rows,
             };
@@ -178,6 +335,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The database of the command line's settings, its data directory
+/// created and its migrations applied (for commands other than serve).
+async fn open_database(cli: &Cli) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let settings = settings(cli, None, false);
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let (db, _) = crate::db::connect_and_migrate(&settings.database_url()).await?;
+    Ok(db)
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {

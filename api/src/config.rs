@@ -19,6 +19,17 @@ pub struct Settings {
     /// processes (`HUB_INDEX_POLL_MS`, default 250 ms); local writes are
     /// indexed at once.
     pub index_poll: std::time::Duration,
+    /// Production mode (`--production`, `HUB_PRODUCTION=1`): no field
+    /// suggestions in errors, introspection off unless asked for, and no
+    /// cross-origin callers unless their origins are listed.
+    pub production: bool,
+    /// Answer introspection (`HUB_INTROSPECTION`); default: on, off in
+    /// production mode.
+    pub introspection: Option<bool>,
+    /// Origins that may call the hub from a browser (`HUB_CORS_ORIGINS`,
+    /// comma-separated). None listed: any origin outside production mode,
+    /// none in it.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Settings {
@@ -29,6 +40,9 @@ impl Default for Settings {
             database_url: None,
             load_demo: true,
             index_poll: std::time::Duration::from_millis(250),
+            production: false,
+            introspection: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -44,6 +58,11 @@ impl Settings {
                 self.data_dir.join("hub.db").display()
             ),
         }
+    }
+
+    /// Whether introspection is answered.
+    pub fn introspection(&self) -> bool {
+        self.introspection.unwrap_or(!self.production)
     }
 
     /// The directory of this process's search index.
@@ -66,6 +85,9 @@ impl fmt::Debug for Settings {
             .field("database_url", &self.redacted_database_url())
             .field("load_demo", &self.load_demo)
             .field("index_poll", &self.index_poll)
+            .field("production", &self.production)
+            .field("introspection", &self.introspection())
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }

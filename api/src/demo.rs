@@ -13,7 +13,7 @@ use entity::{
     certificate, college, enterprise,
     enums::{
         ChangeOperation, CollegeLevel, CollegeOwnership, CourseKind, EducationRequirement,
-        EnterpriseSize, OfferKind, RecordSource,
+        EnterpriseSize, OfferKind, RecordSource, TokenRole,
     },
     industry_association, region,
 };
@@ -22,6 +22,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
+use crate::access::Actor;
 use crate::services::{
     self, courses::CourseDraft, offers::OfferDraft, postings::PostingDraft, programs::ProgramDraft,
     write::lock_named, ServiceError, Write,
@@ -165,6 +166,7 @@ fn service(what: &str, result: Result<impl Sized, ServiceError>) -> anyhow::Resu
     match result {
         Ok(_) => Ok(()),
         Err(ServiceError::Invalid(errors)) => Err(anyhow!("demo {what} is invalid: {errors:?}")),
+        Err(ServiceError::Refused(refusal)) => Err(anyhow!("demo {what} was refused: {refusal}")),
         Err(ServiceError::Database(error)) => {
             Err(anyhow!(error).context(format!("cannot write demo {what}")))
         }
@@ -324,7 +326,7 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         };
         service(
             "program",
-            services::programs::create(write.db(), draft, RecordSource::Demo).await,
+            services::programs::create(write.db(), &Actor::System, draft, RecordSource::Demo).await,
         )?;
     }
     for item in &demo.postings {
@@ -348,7 +350,14 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         };
         service(
             "posting",
-            services::postings::create(write.db(), draft, item.publish, RecordSource::Demo).await,
+            services::postings::create(
+                write.db(),
+                &Actor::System,
+                draft,
+                item.publish,
+                RecordSource::Demo,
+            )
+            .await,
         )?;
     }
     for item in &demo.offers {
@@ -368,7 +377,7 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         };
         service(
             "apprenticeship offer",
-            services::offers::create(write.db(), draft).await,
+            services::offers::create(write.db(), &Actor::System, draft).await,
         )?;
     }
     for item in &demo.courses {
@@ -388,8 +397,53 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         };
         service(
             "training course",
-            services::courses::create(write.db(), draft).await,
+            services::courses::create(write.db(), &Actor::System, draft).await,
         )?;
+    }
+    for (secret, name, role, kind, organisation) in DEMO_TOKENS {
+        let organisation_id = match organisation {
+            Some(name) => Some(ids.get(kind, name)?),
+            None => None,
+        };
+        crate::access::store_token(
+            write.db(),
+            crate::access::NewToken {
+                name: name.to_string(),
+                role,
+                organisation_id,
+                expires_at: None,
+            },
+            secret,
+        )
+        .await?;
     }
     Ok(())
 }
+
+/// The demo's API tokens, documented in the README so that its examples
+/// run: one per role. They exist only where the demo was loaded; a real
+/// deployment starts with `--no-demo` and creates its own tokens.
+pub const DEMO_TOKENS: [(&str, &str, TokenRole, &str, Option<&str>); 4] = [
+    ("hub_demo_admin", "演示：管理员", TokenRole::Admin, "", None),
+    (
+        "hub_demo_association",
+        "演示：吉林市装备制造业协会",
+        TokenRole::Association,
+        "association",
+        Some("吉林市装备制造业协会（演示）"),
+    ),
+    (
+        "hub_demo_college",
+        "演示：吉林市江城职业技术学院",
+        TokenRole::College,
+        "college",
+        Some("吉林市江城职业技术学院（演示）"),
+    ),
+    (
+        "hub_demo_enterprise",
+        "演示：吉林江城智能装备有限公司",
+        TokenRole::Enterprise,
+        "enterprise",
+        Some("吉林江城智能装备有限公司（演示）"),
+    ),
+];

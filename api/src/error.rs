@@ -13,6 +13,8 @@ pub enum ApiError {
     NotFound(String),
     /// `BAD_USER_INPUT`: an argument is malformed or out of range.
     BadUserInput(String),
+    /// `UNAUTHENTICATED`: this needs a (valid) API token.
+    Unauthenticated(String),
     /// `FORBIDDEN`: the caller may not do this.
     Forbidden(String),
     /// `INTERNAL`: anything else; the details go to the log only.
@@ -24,6 +26,7 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -34,6 +37,7 @@ impl ApiError {
         match self {
             ApiError::NotFound(message)
             | ApiError::BadUserInput(message)
+            | ApiError::Unauthenticated(message)
             | ApiError::Forbidden(message) => message.clone(),
             ApiError::Internal(_) => "internal error".to_string(),
         }
@@ -41,6 +45,15 @@ impl ApiError {
 
     pub fn bad_input(message: impl Into<String>) -> Self {
         ApiError::BadUserInput(message.into())
+    }
+}
+
+impl From<crate::access::Refusal> for ApiError {
+    fn from(refusal: crate::access::Refusal) -> Self {
+        match refusal {
+            crate::access::Refusal::Unauthenticated(message) => ApiError::Unauthenticated(message),
+            crate::access::Refusal::Forbidden(message) => ApiError::Forbidden(message),
+        }
     }
 }
 

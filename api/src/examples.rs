@@ -4,7 +4,9 @@
 //!
 //! In the README, every ```` ```graphql ```` block holds one operation;
 //! a ```` ```json ```` block right after it (nothing but blank lines in
-//! between) holds its variables. The title is the `###` heading above.
+//! between) holds its variables, and a ```` ```json headers ```` block
+//! after that its HTTP headers (the demo token it needs). The title is the
+//! `###` heading above.
 
 use serde::Serialize;
 
@@ -16,6 +18,7 @@ pub struct Example {
     pub title: String,
     pub query: String,
     pub variables: Option<serde_json::Value>,
+    pub headers: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The examples of the README the hub was built with.
@@ -53,6 +56,7 @@ pub fn parse(markdown: &str) -> Vec<Example> {
                     title: heading.clone(),
                     query: body,
                     variables: None,
+                    headers: None,
                 });
                 after_graphql = true;
                 continue;
@@ -60,6 +64,13 @@ pub fn parse(markdown: &str) -> Vec<Example> {
             "json" if after_graphql => {
                 if let Some(last) = examples.last_mut() {
                     last.variables = serde_json::from_str(&body).ok();
+                }
+                after_graphql = true;
+                continue;
+            }
+            "json headers" if after_graphql => {
+                if let Some(last) = examples.last_mut() {
+                    last.headers = serde_json::from_str(&body).ok();
                 }
             }
             _ => {}
@@ -75,12 +86,19 @@ mod tests {
 
     #[test]
     fn blocks_headings_and_variables_are_read() {
-        let text = "### One\n\n```graphql\n{ a }\n```\n\n```json\n{\"x\": 1}\n```\n\ntext\n\n```json\n{\"y\": 2}\n```\n### Two\n```graphql\nquery B { b }\n```\nprose\n```json\n{}\n```\n";
+        let text = "### One\n\n```graphql\n{ a }\n```\n\n```json\n{\"x\": 1}\n```\n```json headers\n{\"Authorization\": \"Bearer t\"}\n```\n\ntext\n\n```json\n{\"y\": 2}\n```\n### Two\n```graphql\nquery B { b }\n```\nprose\n```json\n{}\n```\n";
         let examples = parse(text);
         assert_eq!(examples.len(), 2);
         assert_eq!(examples[0].title, "One");
         assert_eq!(examples[0].query, "{ a }\n");
         assert_eq!(examples[0].variables, Some(serde_json::json!({"x": 1})));
+        assert_eq!(
+            examples[0]
+                .headers
+                .as_ref()
+                .and_then(|h| h.get("Authorization")),
+            Some(&serde_json::json!("Bearer t"))
+        );
         assert_eq!(examples[1].title, "Two");
         assert_eq!(examples[1].variables, None, "prose between: not variables");
     }

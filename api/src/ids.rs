@@ -20,10 +20,11 @@ pub enum NodeKind {
     DemandPosting,
     ApprenticeshipOffer,
     TrainingCourse,
+    ApiToken,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 11] = [
+    pub const ALL: [NodeKind; 12] = [
         NodeKind::Region,
         NodeKind::CatalogueEntry,
         NodeKind::Occupation,
@@ -35,6 +36,7 @@ impl NodeKind {
         NodeKind::DemandPosting,
         NodeKind::ApprenticeshipOffer,
         NodeKind::TrainingCourse,
+        NodeKind::ApiToken,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -51,6 +53,7 @@ impl NodeKind {
             NodeKind::DemandPosting => "DemandPosting",
             NodeKind::ApprenticeshipOffer => "ApprenticeshipOffer",
             NodeKind::TrainingCourse => "TrainingCourse",
+            NodeKind::ApiToken => "ApiToken",
         }
     }
 

@@ -1,6 +1,8 @@
 //! The hub: a GraphQL data hub for labour-market matching in vocational
 //! education in 吉林市.
 
+/// Who is calling (API tokens) and the one policy every write goes through.
+pub mod access;
 /// Benchmarks and relevance evaluation (`hub-bench`).
 pub mod bench;
 /// Command line: `hub serve`, `hub schema`, `hub import`.

@@ -23,6 +23,7 @@ pub struct Application {
     schema: HubSchema,
     statements: StatementCounter,
     indexer: Arc<Indexer>,
+    cors: poem::middleware::Cors,
 }
 
 impl Application {
@@ -69,7 +70,8 @@ impl Application {
             .start()
             .await
             .context("cannot bring the search index up to date")?;
-        let schema = build_schema(db.clone(), indexer.clone());
+        let schema = build_schema(db.clone(), indexer.clone(), &settings);
+        let cors = crate::http::cors(&settings);
         let listener = TcpListener::bind(settings.addr)
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         listener.set_nonblocking(true)?;
@@ -88,6 +90,7 @@ impl Application {
             schema,
             statements,
             indexer,
+            cors,
         })
     }
 
@@ -113,7 +116,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let indexing = self.indexer.spawn();
-        let routes = crate::http::routes(self.schema, self.db, self.indexer.clone());
+        let routes = crate::http::routes(self.schema, self.db, self.indexer.clone(), self.cors);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 routes,

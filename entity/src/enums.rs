@@ -203,6 +203,24 @@ pub enum ChangeOperation {
     Delete,
 }
 
+/// What an API token may do: manage everything (admin) or write for one
+/// organisation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TokenRole {
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    #[sea_orm(string_value = "ASSOCIATION")]
+    Association,
+    #[sea_orm(string_value = "COLLEGE")]
+    College,
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+}
+
 impl CatalogueLevel {
     /// The level's name as the catalogue writes it.
     pub fn label(self) -> &'static str {

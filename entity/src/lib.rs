@@ -2,6 +2,8 @@
 
 pub use sea_orm;
 
+/// A bearer token bound to one role and organisation (stored hashed).
+pub mod api_token;
 /// 新型学徒制 places or a production internship base offered by an enterprise.
 pub mod apprenticeship_offer;
 /// An entry of the 职业教育专业目录(2021年): 专业大类, 专业类 or 专业.

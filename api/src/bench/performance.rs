@@ -391,6 +391,7 @@ async fn graphql(
         database_url: Some(url),
         load_demo: false,
         index_poll: Duration::from_secs(3600),
+        ..Default::default()
     };
     let application = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}/graphql", application.port());

@@ -151,8 +151,10 @@ async fn write_postings(
                     "publish": true,
                 });
                 let begun = Instant::now();
+                // The demo's association token writes the demo association's postings.
                 let outcome = client
                     .post(&address)
+                    .bearer_auth("hub_demo_association")
                     .json(&json!({ "query": CREATE, "variables": { "input": input } }))
                     .send()
                     .await;

@@ -50,6 +50,7 @@ pub fn outcome<M, T>(
         Err(ServiceError::Invalid(errors)) => {
             Ok((None, errors.into_iter().map(UserError::from).collect()))
         }
+        Err(ServiceError::Refused(refusal)) => Err(ApiError::from(refusal)),
         Err(ServiceError::Database(error)) => match constraint_violation(&error) {
             Some(user_error) => Ok((None, vec![user_error])),
             None => Err(ApiError::from(error)),

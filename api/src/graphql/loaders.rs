@@ -71,6 +71,12 @@ where
 }
 
 /// The database handle of the schema.
+/// Who the request acts as (the HTTP layer sets it; anonymous otherwise).
+pub fn actor<'a>(ctx: &Context<'a>) -> &'a crate::access::Actor {
+    static ANONYMOUS: crate::access::Actor = crate::access::Actor::Anonymous;
+    ctx.data_opt::<crate::access::Actor>().unwrap_or(&ANONYMOUS)
+}
+
 pub fn database<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("the schema has no database connection")))

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain, merged into one query root and
 //! one mutation root.
 
+pub mod accounts;
 pub mod common;
 pub mod enums;
 pub mod loaders;
@@ -29,6 +30,7 @@ pub struct QueryRoot(
     postings::PostingQuery,
     supply::SupplyQuery,
     search::SearchQuery,
+    accounts::AccountQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,6 +38,7 @@ pub struct MutationRoot(
     postings::PostingMutation,
     programs::ProgramMutation,
     supply::SupplyMutation,
+    accounts::AccountMutation,
 );
 
 pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -45,8 +48,9 @@ pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub fn build_schema(
     db: DatabaseConnection,
     indexer: std::sync::Arc<crate::indexing::Indexer>,
+    settings: &crate::config::Settings,
 ) -> HubSchema {
-    let builder = Schema::build(
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
@@ -54,6 +58,13 @@ pub fn build_schema(
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(protocol::MAX_NESTING)
     .extension(protocol::Protocol);
+    if settings.production {
+        // "Did you mean …" would tell the schema to whoever probes it.
+        builder = builder.disable_suggestions();
+    }
+    if !settings.introspection() {
+        builder = builder.disable_introspection();
+    }
     let builder = loaders::register(builder, &db);
     builder.data(db).data(indexer).finish()
 }

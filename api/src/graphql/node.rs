@@ -3,7 +3,10 @@
 use async_graphql::{Context, Interface, Object, Result, ID};
 use entity::*;
 
+use sea_orm::EntityTrait;
+
 use super::{
+    accounts::ApiToken,
     loaders::load_one,
     organisations::{College, Enterprise, IndustryAssociation},
     postings::DemandPosting,
@@ -31,6 +34,7 @@ pub enum Node {
     DemandPosting(DemandPosting),
     ApprenticeshipOffer(ApprenticeshipOffer),
     TrainingCourse(TrainingCourse),
+    ApiToken(ApiToken),
 }
 
 /// Most IDs `nodes(ids:)` takes at once.
@@ -64,6 +68,13 @@ async fn fetch(ctx: &Context<'_>, kind: NodeKind, id: i32) -> Result<Option<Node
             .map(|m| Node::Program(Program(m))),
         NodeKind::DemandPosting => load_one::<demand_posting::Entity>(ctx, id)
             .await?
+            .filter(|m| {
+                crate::access::can_see_posting(
+                    super::loaders::actor(ctx),
+                    m.association_id,
+                    m.status,
+                )
+            })
             .map(|m| Node::DemandPosting(DemandPosting(m))),
         NodeKind::ApprenticeshipOffer => load_one::<apprenticeship_offer::Entity>(ctx, id)
             .await?
@@ -71,6 +82,15 @@ async fn fetch(ctx: &Context<'_>, kind: NodeKind, id: i32) -> Result<Option<Node
         NodeKind::TrainingCourse => load_one::<training_course::Entity>(ctx, id)
             .await?
             .map(|m| Node::TrainingCourse(TrainingCourse(m))),
+        // Tokens are for admins only; others get `null`, as for unknown IDs.
+        NodeKind::ApiToken if super::loaders::actor(ctx).is_admin() => {
+            api_token::Entity::find_by_id(id)
+                .one(super::loaders::database(ctx)?)
+                .await
+                .map_err(ApiError::from)?
+                .map(|m| Node::ApiToken(ApiToken(m)))
+        }
+        NodeKind::ApiToken => None,
     })
 }
 

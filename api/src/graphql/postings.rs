@@ -13,7 +13,7 @@ use super::{
         filter_ids, filter_values, linked_to_occupation_prefix, patch, written, InputIds, UserError,
     },
     enums::{EducationRequirement, PostingStatus, RecordSource, SortDirection},
-    loaders::{database, load_linked, load_optional, load_required},
+    loaders::{actor, database, load_linked, load_optional, load_required},
     organisations::{Enterprise, IndustryAssociation},
     reference::{Certificate, Occupation, Region},
 };
@@ -244,6 +244,9 @@ pub async fn postings_connection(
         None => vec![entity::enums::PostingStatus::Published],
     };
     select = select.filter(demand_posting::Column::Status.is_in(statuses));
+    if let Some(visible) = crate::access::visible_postings(actor(ctx)) {
+        select = select.filter(visible);
+    }
     if let Some(ids) = filter.region_ids {
         select = select
             .filter(demand_posting::Column::RegionId.is_in(filter_ids(NodeKind::Region, &ids)?));
@@ -486,6 +489,7 @@ impl PostingMutation {
         let wait = input.wait_until_searchable;
         let result = service::create(
             database(ctx)?,
+            actor(ctx),
             draft,
             input.publish,
             entity::enums::RecordSource::Manual,
@@ -525,7 +529,7 @@ impl PostingMutation {
         }
         payload(
             ctx,
-            service::update(database(ctx)?, id, changes).await,
+            service::update(database(ctx)?, actor(ctx), id, changes).await,
             input.wait_until_searchable,
         )
         .await
@@ -566,7 +570,7 @@ impl PostingMutation {
         }
         payload(
             ctx,
-            service::transition(database(ctx)?, id, target).await,
+            service::transition(database(ctx)?, actor(ctx), id, target).await,
             input.wait_until_searchable,
         )
         .await

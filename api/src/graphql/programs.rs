@@ -16,7 +16,7 @@ use super::{
         contains, filter_ids, linked_to_occupation_prefix, patch, written, InputIds, UserError,
     },
     enums::{CatalogueLevel, RecordSource},
-    loaders::{database, load_linked, load_optional, load_required},
+    loaders::{actor, database, load_linked, load_optional, load_required},
     organisations::{by_id_key, College},
     reference::{CatalogueEntry, Certificate, Occupation},
 };
@@ -281,7 +281,13 @@ impl ProgramMutation {
         let wait = input.wait_until_searchable;
         payload(
             ctx,
-            service::create(database(ctx)?, draft, entity::enums::RecordSource::Manual).await,
+            service::create(
+                database(ctx)?,
+                actor(ctx),
+                draft,
+                entity::enums::RecordSource::Manual,
+            )
+            .await,
             wait,
         )
         .await
@@ -315,7 +321,7 @@ impl ProgramMutation {
         }
         payload(
             ctx,
-            service::update(database(ctx)?, id, changes).await,
+            service::update(database(ctx)?, actor(ctx), id, changes).await,
             input.wait_until_searchable,
         )
         .await

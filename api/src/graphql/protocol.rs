@@ -25,14 +25,15 @@ use std::{
 use async_graphql::{
     extensions::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
-        NextValidation,
+        NextResolve, NextValidation, ResolveInfo,
     },
     indexmap::IndexMap,
     parser::types::{
         DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
         SelectionSet,
     },
-    Name, Positioned, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+    Name, PathSegment, Positioned, Response, ServerError, ServerResult, ValidationResult, Value,
+    Variables,
 };
 
 /// Deepest nesting of the hub's own fields a query may have.
@@ -47,6 +48,12 @@ pub const MAX_NESTING: usize = 60;
 /// nest inside one introspection query (the standard query nests once).
 pub const MAX_INTROSPECTION_NESTING: usize = 2;
 
+/// Most aliased fields one document may hold (aliases multiply the work
+/// of one request; abuse probes send thousands).
+pub const MAX_ALIASES: usize = 50;
+
+/// `extensions.code` of a document with more aliases than answered.
+pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
 /// `extensions.code` of a document that is not valid GraphQL.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// `extensions.code` of a document that does not fit the schema.
@@ -61,7 +68,7 @@ pub const TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 pub fn is_pre_execution_code(code: &str) -> bool {
     matches!(
         code,
-        PARSE_FAILED | VALIDATION_FAILED | TOO_DEEP | TOO_COMPLEX
+        PARSE_FAILED | VALIDATION_FAILED | TOO_DEEP | TOO_COMPLEX | TOO_MANY_ALIASES
     )
 }
 
@@ -140,6 +147,20 @@ impl Extension for ProtocolExtension {
     ) -> ServerResult<ExecutableDocument> {
         match next.run(ctx, query, variables).await {
             Ok(document) => {
+                // Counted before validation, whose overlap check costs the
+                // square of the number of fields.
+                let aliases = count_aliases(&document);
+                if aliases > MAX_ALIASES {
+                    return Err(with_code(
+                        ServerError::new(
+                            format!(
+                                "the query holds {aliases} aliases; at most {MAX_ALIASES} are answered"
+                            ),
+                            None,
+                        ),
+                        TOO_MANY_ALIASES,
+                    ));
+                }
                 if let Ok(mut slot) = self.document.lock() {
                     *slot = Some(document.clone());
                 }
@@ -185,6 +206,38 @@ impl Extension for ProtocolExtension {
         Ok(result)
     }
 
+    /// Every field of the mutation root needs a token, whatever its
+    /// resolver does: a new mutation cannot be open to anonymous callers by
+    /// mistake (the services then check ownership, see `crate::access`).
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.parent_type == "MutationRoot"
+            && ctx
+                .data_opt::<crate::access::Actor>()
+                .is_none_or(|actor| *actor == crate::access::Actor::Anonymous)
+        {
+            let mut error = with_code(
+                ServerError::new(
+                    "mutations need an API token: send `Authorization: Bearer <token>`",
+                    None,
+                ),
+                "UNAUTHENTICATED",
+            );
+            error.path = info
+                .path_node
+                .to_string_vec()
+                .into_iter()
+                .map(PathSegment::Field)
+                .collect();
+            return Err(error);
+        }
+        next.run(ctx, info).await
+    }
+
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -219,6 +272,36 @@ fn readable_syntax_error(message: &str) -> String {
         .filter(|reason| !reason.is_empty())
         .unwrap_or("invalid syntax");
     format!("syntax error at line:column {position}: {reason}")
+}
+
+/// Aliased fields in the document, each operation and fragment counted
+/// once.
+fn count_aliases(document: &ExecutableDocument) -> usize {
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations: usize = match &document.operations {
+        DocumentOperations::Single(operation) => count(&operation.node.selection_set.node),
+        DocumentOperations::Multiple(operations) => operations
+            .values()
+            .map(|operation| count(&operation.node.selection_set.node))
+            .sum(),
+    };
+    operations
+        + document
+            .fragments
+            .values()
+            .map(|fragment| count(&fragment.node.selection_set.node))
+            .sum::<usize>()
 }
 
 fn operation<'d>(

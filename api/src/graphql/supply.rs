@@ -14,7 +14,7 @@ use super::{
         filter_ids, filter_values, linked_to_occupation_prefix, patch, written, InputIds, UserError,
     },
     enums::{CourseKind, OfferKind},
-    loaders::{database, load_linked, load_optional, load_required},
+    loaders::{actor, database, load_linked, load_optional, load_required},
     organisations::{by_id_key, College, Enterprise},
     reference::{Certificate, Occupation, Region},
 };
@@ -442,7 +442,7 @@ impl SupplyMutation {
         let wait = input.wait_until_searchable;
         let (apprenticeship_offer, user_errors, searchable) = written(
             ctx,
-            offer_service::create(database(ctx)?, draft).await,
+            offer_service::create(database(ctx)?, actor(ctx), draft).await,
             ApprenticeshipOffer,
             wait,
         )
@@ -489,7 +489,7 @@ impl SupplyMutation {
         let wait = input.wait_until_searchable;
         let (apprenticeship_offer, user_errors, searchable) = written(
             ctx,
-            offer_service::update(database(ctx)?, id, changes).await,
+            offer_service::update(database(ctx)?, actor(ctx), id, changes).await,
             ApprenticeshipOffer,
             wait,
         )
@@ -536,7 +536,7 @@ impl SupplyMutation {
         let wait = input.wait_until_searchable;
         let (training_course, user_errors, searchable) = written(
             ctx,
-            course_service::create(database(ctx)?, draft).await,
+            course_service::create(database(ctx)?, actor(ctx), draft).await,
             TrainingCourse,
             wait,
         )
@@ -579,7 +579,7 @@ impl SupplyMutation {
         let wait = input.wait_until_searchable;
         let (training_course, user_errors, searchable) = written(
             ctx,
-            course_service::update(database(ctx)?, id, changes).await,
+            course_service::update(database(ctx)?, actor(ctx), id, changes).await,
             TrainingCourse,
             wait,
         )

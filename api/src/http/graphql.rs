@@ -15,7 +15,7 @@ use poem::{
     Body, FromRequest, Request, RequestBody, Response,
 };
 
-use crate::graphql::HubSchema;
+use crate::{access::Actor, graphql::HubSchema};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -54,8 +54,57 @@ fn error_response(status: StatusCode, content_type: &str, message: &str, code: &
     json_response(status, content_type, body.to_string())
 }
 
+/// The actor of the request's `Authorization: Bearer <token>`
+/// (anonymous without the header), or the response refusing it.
+async fn actor(
+    request: &Request,
+    db: &sea_orm::DatabaseConnection,
+    content_type: &str,
+) -> Result<Actor, Response> {
+    let Some(value) = request.header(header::AUTHORIZATION) else {
+        return Ok(Actor::Anonymous);
+    };
+    let refuse = |message: &str| {
+        let mut response = error_response(
+            StatusCode::UNAUTHORIZED,
+            content_type,
+            message,
+            "UNAUTHENTICATED",
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+        response
+    };
+    let Some(token) = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+    else {
+        return Err(refuse("the Authorization header must be `Bearer <token>`"));
+    };
+    match crate::access::authenticate(db, token).await {
+        Ok(Ok(actor)) => Ok(actor),
+        Ok(Err(refusal)) => Err(refuse(refusal.message())),
+        Err(error) => {
+            tracing::error!(%error, "cannot check an API token");
+            Err(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                content_type,
+                "internal error",
+                "INTERNAL",
+            ))
+        }
+    }
+}
+
 #[handler]
-pub async fn endpoint(request: &Request, body: Body, schema: Data<&HubSchema>) -> Response {
+pub async fn endpoint(
+    request: &Request,
+    body: Body,
+    schema: Data<&HubSchema>,
+    db: Data<&sea_orm::DatabaseConnection>,
+) -> Response {
     let bytes = match body.into_bytes_limit(super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -88,8 +137,12 @@ pub async fn endpoint(request: &Request, body: Body, schema: Data<&HubSchema>) -
     } else {
         "application/json"
     };
+    let actor = match actor(request, &db, content_type).await {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
     let batch = match GraphQLBatchRequest::from_request(request, &mut body).await {
-        Ok(batch) => batch.0,
+        Ok(batch) => batch.0.data(actor),
         Err(error) => {
             let message = format!("cannot read the GraphQL request: {error}");
             return error_response(
@@ -100,6 +153,20 @@ pub async fn endpoint(request: &Request, body: Body, schema: Data<&HubSchema>) -
             );
         }
     };
+    if let BatchRequest::Batch(requests) = &batch {
+        if requests.is_empty() || requests.len() > super::MAX_BATCH {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                content_type,
+                &format!(
+                    "a batch holds 1 to {} operations, this one {}",
+                    super::MAX_BATCH,
+                    requests.len()
+                ),
+                "BATCH_TOO_LARGE",
+            );
+        }
+    }
     if request.method() == Method::GET {
         let has_mutation = match &batch {
             BatchRequest::Single(single) => is_mutation(single),

@@ -14,6 +14,7 @@
   const tabs = examples.map((example) => ({
     query: '# ' + example.title + '\n' + example.query,
     variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined,
+    headers: example.headers ? JSON.stringify(example.headers, null, 2) : undefined,
   }));
   const fetcher = GraphiQL.createFetcher({
     url: new URL('/graphql', window.location.href).href,

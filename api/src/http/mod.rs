@@ -18,6 +18,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::{graphql::HubSchema, indexing::Indexer};
 
+/// Most operations one JSON batch may hold.
+pub const MAX_BATCH: usize = 10;
+
 /// Largest request body the hub accepts (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -26,6 +29,7 @@ pub fn routes(
     schema: HubSchema,
     db: DatabaseConnection,
     indexer: Arc<Indexer>,
+    cors: Cors,
 ) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(ide::page))
@@ -33,11 +37,32 @@ pub fn routes(
         .at("/graphql", get(graphql::endpoint).post(graphql::endpoint))
         .at("/schema.graphql", get(sdl))
         .at("/health", get(health))
-        .with(Cors::new())
+        .with(cors)
         .with(Compression::new())
         .data(schema)
         .data(db)
         .data(indexer)
+}
+
+/// Which browser origins may call the hub: the listed ones; none listed,
+/// any origin outside production mode and none in it. (Writes need a
+/// bearer token, which browsers never send by themselves.)
+pub fn cors(settings: &crate::config::Settings) -> Cors {
+    let cors = Cors::new()
+        .allow_methods([poem::http::Method::GET, poem::http::Method::POST])
+        .allow_headers(["content-type", "authorization", "accept"])
+        .max_age(600);
+    if !settings.cors_origins.is_empty() {
+        settings
+            .cors_origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allow_origin(origin.as_str()))
+    } else if settings.production {
+        // No origin is allowed: poem answers cross-origin requests with 403.
+        cors.allow_origins_fn(|_| false)
+    } else {
+        cors
+    }
 }
 
 /// `200 {"status": "ok", ...}` when the database answers and the search

@@ -1,5 +1,6 @@
 //! Public training courses (社会化培训) run by colleges and training bases.
 
+use crate::access::{authorize, Action, Actor};
 use chrono::{NaiveDate, Utc};
 use entity::{
     college,
@@ -9,7 +10,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
-    begin, check_certificates, check_exists, check_region, ServiceError, ServiceResult,
+    begin, check_certificates, check_exists, check_region, signed_in, ServiceError, ServiceResult,
     UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
@@ -87,10 +88,20 @@ async fn validate<C: ConnectionTrait>(db: &C, draft: &CourseDraft) -> ServiceRes
 
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     draft: CourseDraft,
 ) -> ServiceResult<training_course::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
+    authorize(
+        txn,
+        actor,
+        Action::WriteCourse {
+            college_id: draft.provider_id,
+        },
+    )
+    .await?;
     validate(txn, &draft).await?;
     let now = Utc::now();
     let model = training_course::ActiveModel {
@@ -119,9 +130,11 @@ pub async fn create<C: TransactionTrait>(
 
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     id: i32,
     changes: CoursePatch,
 ) -> ServiceResult<training_course::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
     let Some(existing) = write.lock::<training_course::Entity>(id).await? else {
@@ -131,6 +144,14 @@ pub async fn update<C: TransactionTrait>(
             format!("培训课程不存在 (no training course with id {id})"),
         ));
     };
+    authorize(
+        txn,
+        actor,
+        Action::WriteCourse {
+            college_id: existing.provider_id,
+        },
+    )
+    .await?;
     let draft = CourseDraft {
         provider_id: existing.provider_id,
         title: changes.title.unwrap_or_else(|| existing.title.clone()),

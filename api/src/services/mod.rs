@@ -6,6 +6,7 @@
 
 pub mod courses;
 pub mod offers;
+pub mod organisations;
 pub mod postings;
 pub mod programs;
 pub mod write;
@@ -25,6 +26,9 @@ use sea_orm::{
 pub enum ServiceError {
     /// The input is invalid; nothing was written.
     Invalid(Vec<FieldError>),
+    /// The caller may not do this (see [`crate::access`]); nothing was
+    /// written.
+    Refused(crate::access::Refusal),
     /// The database failed.
     Database(DbErr),
 }
@@ -33,6 +37,28 @@ impl From<DbErr> for ServiceError {
     fn from(error: DbErr) -> Self {
         ServiceError::Database(error)
     }
+}
+
+impl From<crate::access::AuthorizeError> for ServiceError {
+    fn from(error: crate::access::AuthorizeError) -> Self {
+        match error {
+            crate::access::AuthorizeError::Refused(refusal) => ServiceError::Refused(refusal),
+            crate::access::AuthorizeError::Database(error) => ServiceError::Database(error),
+        }
+    }
+}
+
+/// Refuses anonymous callers before a service looks anything up, so that
+/// they learn nothing (not even whether an id exists).
+pub fn signed_in(actor: &crate::access::Actor) -> ServiceResult<()> {
+    if *actor == crate::access::Actor::Anonymous {
+        return Err(ServiceError::Refused(
+            crate::access::Refusal::Unauthenticated(
+                "this needs an API token: send `Authorization: Bearer <token>`".to_string(),
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl ServiceError {

@@ -1,5 +1,6 @@
 //! Apprenticeship offers (新型学徒制) and production internship bases.
 
+use crate::access::{authorize, Action, Actor};
 use chrono::{Months, NaiveDate, Utc};
 use entity::{
     apprenticeship_offer, college, enterprise,
@@ -9,8 +10,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, Transacti
 
 use super::{
     begin, check_exists, check_region, linked_occupation_codes, replace_links,
-    resolve_occupation_codes, ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT,
-    MAX_TITLE,
+    resolve_occupation_codes, signed_in, ServiceError, ServiceResult, UserErrorCode, Validator,
+    MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "ApprenticeshipOffer";
@@ -123,10 +124,20 @@ async fn validate<C: ConnectionTrait>(db: &C, draft: &OfferDraft) -> ServiceResu
 
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     draft: OfferDraft,
 ) -> ServiceResult<apprenticeship_offer::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
+    authorize(
+        txn,
+        actor,
+        Action::WriteOffer {
+            enterprise_id: draft.enterprise_id,
+        },
+    )
+    .await?;
     let occupation_ids = validate(txn, &draft).await?;
     let now = Utc::now();
     let model = apprenticeship_offer::ActiveModel {
@@ -163,9 +174,11 @@ pub async fn create<C: TransactionTrait>(
 
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     id: i32,
     changes: OfferPatch,
 ) -> ServiceResult<apprenticeship_offer::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
     let Some(existing) = write.lock::<apprenticeship_offer::Entity>(id).await? else {
@@ -175,6 +188,14 @@ pub async fn update<C: TransactionTrait>(
             format!("学徒岗位不存在 (no apprenticeship offer with id {id})"),
         ));
     };
+    authorize(
+        txn,
+        actor,
+        Action::WriteOffer {
+            enterprise_id: existing.enterprise_id,
+        },
+    )
+    .await?;
     let draft = OfferDraft {
         enterprise_id: existing.enterprise_id,
         kind: changes.kind.unwrap_or(existing.kind),

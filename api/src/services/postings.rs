@@ -1,5 +1,6 @@
 //! Demand postings: create, update, publish, close.
 
+use crate::access::{authorize, Action, Actor};
 use chrono::{NaiveDate, Utc};
 use entity::{
     demand_posting, enterprise,
@@ -10,8 +11,8 @@ use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
     begin, check_certificates, check_exists, check_labels, check_region, linked_ids,
-    linked_occupation_codes, replace_links, resolve_occupation_codes, ServiceError, ServiceResult,
-    UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
+    linked_occupation_codes, replace_links, resolve_occupation_codes, signed_in, ServiceError,
+    ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "DemandPosting";
@@ -159,12 +160,23 @@ async fn validate<C: sea_orm::ConnectionTrait>(
 /// Creates a posting, as a draft or published at once.
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     draft: PostingDraft,
     publish: bool,
     source: RecordSource,
 ) -> ServiceResult<demand_posting::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
+    authorize(
+        txn,
+        actor,
+        Action::CreatePosting {
+            association_id: draft.association_id,
+            enterprise_id: draft.enterprise_id,
+        },
+    )
+    .await?;
     let occupation_ids = validate(txn, &draft).await?;
     let now = Utc::now();
     let status = if publish {
@@ -266,9 +278,11 @@ async fn draft_of<C: sea_orm::ConnectionTrait>(
 /// Applies a partial update to a draft or published posting.
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     id: i32,
     changes: PostingPatch,
 ) -> ServiceResult<demand_posting::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
     let Some(posting) = write.lock::<demand_posting::Entity>(id).await? else {
@@ -284,6 +298,15 @@ pub async fn update<C: TransactionTrait>(
     let links_changed = changes.occupation_codes.is_some() || changes.certificate_ids.is_some();
     let mut draft = draft_of(txn, &posting).await?;
     draft.apply(changes);
+    authorize(
+        txn,
+        actor,
+        Action::ChangePosting {
+            association_id: draft.association_id,
+            enterprise_id: draft.enterprise_id,
+        },
+    )
+    .await?;
     let occupation_ids = validate(txn, &draft).await?;
     let mut active = posting.into_active_model();
     active.enterprise_id = Set(draft.enterprise_id);
@@ -329,13 +352,24 @@ pub async fn update<C: TransactionTrait>(
 /// also be closed directly).
 pub async fn transition<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     id: i32,
     target: PostingStatus,
 ) -> ServiceResult<demand_posting::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let Some(posting) = write.lock::<demand_posting::Entity>(id).await? else {
         return Err(not_found(id));
     };
+    authorize(
+        write.db(),
+        actor,
+        Action::ChangePosting {
+            association_id: posting.association_id,
+            enterprise_id: posting.enterprise_id,
+        },
+    )
+    .await?;
     let allowed = matches!(
         (posting.status, target),
         (PostingStatus::Draft, PostingStatus::Published)

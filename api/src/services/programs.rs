@@ -1,5 +1,6 @@
 //! College programs: create and update.
 
+use crate::access::{authorize, Action, Actor};
 use chrono::Utc;
 use entity::{
     catalogue_entry, college,
@@ -13,8 +14,8 @@ use sea_orm::{
 
 use super::{
     begin, check_certificates, check_exists, linked_ids, linked_occupation_codes, replace_links,
-    resolve_catalogue_code, resolve_occupation_codes, ServiceError, ServiceResult, UserErrorCode,
-    Validator, MAX_TEXT, MAX_TITLE,
+    resolve_catalogue_code, resolve_occupation_codes, signed_in, ServiceError, ServiceResult,
+    UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "Program";
@@ -147,11 +148,21 @@ async fn write_links<C: ConnectionTrait>(
 
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     draft: ProgramDraft,
     source: RecordSource,
 ) -> ServiceResult<program::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
+    authorize(
+        txn,
+        actor,
+        Action::WriteProgram {
+            college_id: draft.college_id,
+        },
+    )
+    .await?;
     let checked = validate(txn, &draft, None).await?;
     let now = Utc::now();
     let model = program::ActiveModel {
@@ -176,9 +187,11 @@ pub async fn create<C: TransactionTrait>(
 
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Actor,
     id: i32,
     changes: ProgramPatch,
 ) -> ServiceResult<program::Model> {
+    signed_in(actor)?;
     let mut write = begin(db).await?;
     let txn = write.db();
     let Some(existing) = write.lock::<program::Entity>(id).await? else {
@@ -188,6 +201,14 @@ pub async fn update<C: TransactionTrait>(
             format!("专业不存在 (no program with id {id})"),
         ));
     };
+    authorize(
+        txn,
+        actor,
+        Action::WriteProgram {
+            college_id: existing.college_id,
+        },
+    )
+    .await?;
     let current_code = match existing.catalogue_entry_id {
         Some(entry_id) => catalogue_entry::Entity::find_by_id(entry_id)
             .one(txn)

@@ -53,6 +53,7 @@ async fn graphql(
 ) -> reqwest::Result<Value> {
     client
         .post(format!("http://127.0.0.1:{port}/graphql"))
+        .bearer_auth(TOKEN)
         .timeout(Duration::from_secs(5))
         .json(&json!({ "query": query, "variables": variables }))
         .send()
@@ -161,8 +162,29 @@ async fn after_kill_9_during_writes_a_restart_finds_every_acknowledged_write_onc
     assert_eq!(found.len() as u64, stored);
 }
 
+/// The admin token of this test, stored on first use.
+const TOKEN: &str = "hub_crash_test_admin_token";
+
 async fn association_id(database_url: &str) -> String {
     let db = Database::connect(database_url).await.expect("connect");
+    if hub::access::authenticate(&db, TOKEN)
+        .await
+        .expect("token lookup")
+        .is_err()
+    {
+        hub::access::store_token(
+            &db,
+            hub::access::NewToken {
+                name: "崩溃测试".into(),
+                role: entity::enums::TokenRole::Admin,
+                organisation_id: None,
+                expires_at: None,
+            },
+            TOKEN,
+        )
+        .await
+        .expect("the token is stored");
+    }
     let existing = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),

@@ -406,7 +406,22 @@ async fn every_readme_example_runs_as_written_against_the_demo() {
     );
     for example in examples {
         let variables = example.variables.clone().unwrap_or_else(|| json!({}));
-        let response = app.graphql(&example.query, variables).await;
+        // Each example runs as its README block says: anonymously, or with
+        // the demo token its headers name.
+        let mut request = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": example.query, "variables": variables }));
+        for (name, value) in example.headers.iter().flatten() {
+            request = request.header(name.as_str(), value.as_str().unwrap_or_default());
+        }
+        let response: Value = request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
         assert!(
             response.get("errors").is_none(),
             "README example「{}」failed: {response:#}",

@@ -16,6 +16,9 @@ pub struct TestApp {
     pub statements: StatementCounter,
     pub indexer: std::sync::Arc<hub::indexing::Indexer>,
     pub database_url: String,
+    /// The bearer token requests carry: an admin token of this app's own
+    /// unless a test asks for another caller ([`TestApp::as_caller`]).
+    pub token: Option<String>,
     _data_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
@@ -95,20 +98,40 @@ async fn start(database_url: String, data_dir: tempfile::TempDir, load_demo: boo
     start_with(database_url, data_dir, load_demo, None).await
 }
 
+/// Starts the hub with the demo and settings changed by `configure`
+/// (production mode, allowed origins...).
+pub async fn spawn_app_configured(configure: fn(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let database_url = fresh_database(data_dir.path()).await;
+    start_configured(database_url, data_dir, true, None, configure).await
+}
+
 async fn start_with(
     database_url: String,
     data_dir: tempfile::TempDir,
     load_demo: bool,
     faults: Option<search::FaultSwitch>,
 ) -> TestApp {
+    start_configured(database_url, data_dir, load_demo, faults, |_| {}).await
+}
+
+async fn start_configured(
+    database_url: String,
+    data_dir: tempfile::TempDir,
+    load_demo: bool,
+    faults: Option<search::FaultSwitch>,
+    configure: fn(&mut Settings),
+) -> TestApp {
     hub::telemetry::init(false);
-    let settings = Settings {
+    let mut settings = Settings {
         addr: "127.0.0.1:0".parse().expect("an address"),
         data_dir: data_dir.path().to_path_buf(),
         database_url: Some(database_url.clone()),
         load_demo,
         index_poll: std::time::Duration::from_millis(100),
+        ..Settings::default()
     };
+    configure(&mut settings);
     let application = Application::build_with_faults(settings, faults)
         .await
         .expect("the hub starts");
@@ -117,6 +140,7 @@ async fn start_with(
     let statements = application.statements();
     let indexer = application.indexer();
     tokio::spawn(application.run_until_stopped());
+    let token = create_token(&db, entity::enums::TokenRole::Admin, None).await;
     TestApp {
         address,
         client: reqwest::Client::new(),
@@ -124,15 +148,54 @@ async fn start_with(
         statements,
         indexer,
         database_url,
+        token: Some(token),
         _data_dir: std::sync::Arc::new(data_dir),
     }
 }
 
+/// Stores a new token of `role` (for `organisation`) and returns it.
+pub async fn create_token(
+    db: &DatabaseConnection,
+    role: entity::enums::TokenRole,
+    organisation: Option<i32>,
+) -> String {
+    let secret = hub::access::new_token().expect("a token");
+    hub::access::store_token(
+        db,
+        hub::access::NewToken {
+            name: format!("test {role:?}"),
+            role,
+            organisation_id: organisation,
+            expires_at: None,
+        },
+        &secret,
+    )
+    .await
+    .expect("the token is stored");
+    secret
+}
+
 impl TestApp {
+    /// The same hub, called with `token` (`None`: anonymously).
+    pub fn as_caller(&self, token: Option<&str>) -> TestApp {
+        TestApp {
+            token: token.map(str::to_string),
+            ..self.clone()
+        }
+    }
+
+    /// A POST to `/graphql` with this caller's token.
+    pub fn post_graphql(&self) -> reqwest::RequestBuilder {
+        let request = self.client.post(format!("{}/graphql", self.address));
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// POSTs a GraphQL request and returns the whole JSON response.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        self.client
-            .post(format!("{}/graphql", self.address))
+        self.post_graphql()
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await
