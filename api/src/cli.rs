@@ -43,6 +43,30 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+    /// GraphQL requests a minute per client address (0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_RATE_LIMIT_PER_ADDRESS",
+        default_value_t = 1_200
+    )]
+    pub rate_limit_per_address: u32,
+    /// GraphQL requests a minute per API token (0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_RATE_LIMIT_PER_TOKEN",
+        default_value_t = 1_200
+    )]
+    pub rate_limit_per_token: u32,
+    /// Longest a GraphQL request may run, in seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub request_timeout_secs: u64,
     /// Log the hub's debug messages.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -244,6 +268,9 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
             .map(|origin| origin.trim().to_string())
             .filter(|origin| !origin.is_empty())
             .collect(),
+        rate_limit_per_address: cli.rate_limit_per_address,
+        rate_limit_per_token: cli.rate_limit_per_token,
+        request_timeout: std::time::Duration::from_secs(cli.request_timeout_secs.max(1)),
     }
 }
 

@@ -30,6 +30,15 @@ pub struct Settings {
     /// comma-separated). None listed: any origin outside production mode,
     /// none in it.
     pub cors_origins: Vec<String>,
+    /// GraphQL requests a minute one client address may make
+    /// (`HUB_RATE_LIMIT_PER_ADDRESS`, default 1,200; 0: no limit).
+    pub rate_limit_per_address: u32,
+    /// GraphQL requests a minute one API token may make
+    /// (`HUB_RATE_LIMIT_PER_TOKEN`, default 1,200; 0: no limit).
+    pub rate_limit_per_token: u32,
+    /// Longest a GraphQL request may run (`HUB_REQUEST_TIMEOUT_SECS`,
+    /// default 30 s).
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -43,6 +52,9 @@ impl Default for Settings {
             production: false,
             introspection: None,
             cors_origins: Vec::new(),
+            rate_limit_per_address: 1_200,
+            rate_limit_per_token: 1_200,
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -88,6 +100,9 @@ impl fmt::Debug for Settings {
             .field("production", &self.production)
             .field("introspection", &self.introspection())
             .field("cors_origins", &self.cors_origins)
+            .field("rate_limit_per_address", &self.rate_limit_per_address)
+            .field("rate_limit_per_token", &self.rate_limit_per_token)
+            .field("request_timeout", &self.request_timeout)
             .finish()
     }
 }

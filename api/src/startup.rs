@@ -24,6 +24,7 @@ pub struct Application {
     statements: StatementCounter,
     indexer: Arc<Indexer>,
     cors: poem::middleware::Cors,
+    http: Arc<crate::http::HttpState>,
 }
 
 impl Application {
@@ -72,6 +73,7 @@ impl Application {
             .context("cannot bring the search index up to date")?;
         let schema = build_schema(db.clone(), indexer.clone(), &settings);
         let cors = crate::http::cors(&settings);
+        let http = Arc::new(crate::http::HttpState::new(&settings));
         let listener = TcpListener::bind(settings.addr)
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
         listener.set_nonblocking(true)?;
@@ -91,6 +93,7 @@ impl Application {
             statements,
             indexer,
             cors,
+            http,
         })
     }
 
@@ -116,7 +119,13 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let indexing = self.indexer.spawn();
-        let routes = crate::http::routes(self.schema, self.db, self.indexer.clone(), self.cors);
+        let routes = crate::http::routes(
+            self.schema,
+            self.db,
+            self.indexer.clone(),
+            self.cors,
+            self.http,
+        );
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 routes,
@@ -125,7 +134,18 @@ impl Application {
             )
             .await
             .context("the HTTP server failed")?;
+        // In-flight requests are done: stop the indexing loop and commit
+        // whatever the change log holds, so the next start has nothing to
+        // catch up on.
         indexing.abort();
+        let _ = indexing.await;
+        if let Err(error) = self.indexer.catch_up().await {
+            tracing::warn!(error = %format!("{error:#}"), "the last indexing before shutdown failed");
+        }
+        tracing::info!(
+            sequence = self.indexer.applied_sequence(),
+            "search index committed; stopped"
+        );
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod corpus;
+pub mod load;
 pub mod performance;
 pub mod relevance;
 pub mod writes;

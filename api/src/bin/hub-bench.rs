@@ -6,6 +6,8 @@
 //! generated postings, against SQLite FTS5 (trigram) in the same run.
 //! `hub-bench writes` — postings stored per second by concurrent writers
 //! over HTTP, against one writer in the same run, on SQLite and PostgreSQL.
+//! `hub-bench load` — a bounded load run from this process against a
+//! separate hub process: mixed reads, searches, writes and refusals.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -76,6 +78,13 @@ enum Command {
         #[arg(long, env = "HUB_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
+    /// Mixed load with the demo tokens against a separate hub process.
+    Load {
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 250)]
+        requests: usize,
+    },
 }
 
 #[tokio::main]
@@ -118,6 +127,9 @@ async fn main() -> ExitCode {
                 postgres_url,
             };
             hub::bench::writes::run(&options).await
+        }
+        Command::Load { clients, requests } => {
+            hub::bench::load::run(&hub::bench::load::Options { clients, requests }).await
         }
     };
     match outcome {

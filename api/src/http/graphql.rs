@@ -98,13 +98,76 @@ async fn actor(
     }
 }
 
+/// What the metrics learn of a request.
+#[derive(Default)]
+struct Outcome {
+    operation: Option<String>,
+    codes: Vec<String>,
+}
+
+/// `429` with `Retry-After`.
+fn rate_limited(content_type: &str, wait: std::time::Duration, what: &str) -> Response {
+    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        content_type,
+        &format!("too many requests from this {what}; retry in {seconds} s"),
+        "RATE_LIMITED",
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 #[handler]
 pub async fn endpoint(
     request: &Request,
     body: Body,
     schema: Data<&HubSchema>,
     db: Data<&sea_orm::DatabaseConnection>,
+    http: Data<&std::sync::Arc<super::HttpState>>,
 ) -> Response {
+    let started = std::time::Instant::now();
+    let mut outcome = Outcome::default();
+    let response = respond(request, body, &schema, &db, &http, &mut outcome).await;
+    http.metrics.record(
+        outcome.operation.as_deref(),
+        response.status().as_u16(),
+        started.elapsed(),
+        &outcome.codes,
+    );
+    response
+}
+
+async fn respond(
+    request: &Request,
+    body: Body,
+    schema: &HubSchema,
+    db: &sea_orm::DatabaseConnection,
+    http: &super::HttpState,
+    outcome: &mut Outcome,
+) -> Response {
+    let early_type = if request
+        .header(header::ACCEPT)
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE))
+    {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    if let Some(limiter) = &http.per_address {
+        let address = request
+            .remote_addr()
+            .as_socket_addr()
+            .map(|addr| addr.ip().to_string())
+            .unwrap_or_default();
+        if let Err(wait) = limiter.check(&address) {
+            http.metrics.rate_limited("address");
+            outcome.codes.push("RATE_LIMITED".into());
+            return rate_limited(early_type, wait, "address");
+        }
+    }
     let bytes = match body.into_bytes_limit(super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -137,10 +200,20 @@ pub async fn endpoint(
     } else {
         "application/json"
     };
-    let actor = match actor(request, &db, content_type).await {
+    let actor = match actor(request, db, content_type).await {
         Ok(actor) => actor,
-        Err(response) => return response,
+        Err(response) => {
+            outcome.codes.push("UNAUTHENTICATED".into());
+            return response;
+        }
     };
+    if let (Some(limiter), Actor::Token(holder)) = (&http.per_token, &actor) {
+        if let Err(wait) = limiter.check(&holder.token_id.to_string()) {
+            http.metrics.rate_limited("token");
+            outcome.codes.push("RATE_LIMITED".into());
+            return rate_limited(content_type, wait, "token");
+        }
+    }
     let batch = match GraphQLBatchRequest::from_request(request, &mut body).await {
         Ok(batch) => batch.0.data(actor),
         Err(error) => {
@@ -185,7 +258,35 @@ pub async fn endpoint(
             return response;
         }
     }
-    let response = schema.execute_batch(batch).await;
+    outcome.operation = match &batch {
+        BatchRequest::Single(single) => single.operation_name.clone(),
+        BatchRequest::Batch(_) => Some("batch".to_string()),
+    };
+    let Ok(response) = tokio::time::timeout(http.timeout, schema.execute_batch(batch)).await else {
+        // The request's future is dropped: its transaction, if any, rolls
+        // back; nothing half-done is kept.
+        outcome.codes.push("TIMEOUT".into());
+        return error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            content_type,
+            &format!(
+                "the request took longer than {} s and was stopped",
+                http.timeout.as_secs()
+            ),
+            "TIMEOUT",
+        );
+    };
+    let errors: Vec<&async_graphql::ServerError> = match &response {
+        async_graphql::BatchResponse::Single(single) => single.errors.iter().collect(),
+        async_graphql::BatchResponse::Batch(many) => {
+            many.iter().flat_map(|one| one.errors.iter()).collect()
+        }
+    };
+    outcome.codes.extend(errors.into_iter().map(|error| {
+        crate::graphql::protocol::error_code(error)
+            .unwrap_or("INTERNAL")
+            .to_string()
+    }));
     let refused = match &response {
         async_graphql::BatchResponse::Single(single) => refused_before_execution(single),
         async_graphql::BatchResponse::Batch(_) => false,

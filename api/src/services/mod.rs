@@ -145,7 +145,9 @@ impl Validator {
         }
     }
 
-    /// An optional text of at most `max_chars` characters.
+    /// An optional text of at most `max_chars` characters, without
+    /// control characters other than line breaks and tabs (PostgreSQL
+    /// cannot store NUL, and no reader wants the others).
     pub fn optional_text(&mut self, field: &str, label: &str, value: &str, max_chars: usize) {
         let length = value.chars().count();
         if length > max_chars {
@@ -153,6 +155,18 @@ impl Validator {
                 field,
                 UserErrorCode::TooLong,
                 format!("{label}最多 {max_chars} 个字符，现为 {length} 个 ({field} is too long)"),
+            );
+        } else if let Some(control) = value
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.add(
+                field,
+                UserErrorCode::Invalid,
+                format!(
+                    "{label}含控制字符 U+{:04X} ({field} holds a control character)",
+                    u32::from(control)
+                ),
             );
         }
     }

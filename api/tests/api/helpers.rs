@@ -129,6 +129,10 @@ async fn start_configured(
         database_url: Some(database_url.clone()),
         load_demo,
         index_poll: std::time::Duration::from_millis(100),
+        // Tests send many requests from one address; limits are tested on
+        // their own.
+        rate_limit_per_address: 0,
+        rate_limit_per_token: 0,
         ..Settings::default()
     };
     configure(&mut settings);

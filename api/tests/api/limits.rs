@@ -148,3 +148,209 @@ async fn listed_origins_are_allowed_and_others_are_not() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_busy_address_gets_429_with_retry_after_and_others_are_served() {
+    let app = spawn_app_configured(|settings| settings.rate_limit_per_address = 60).await;
+    let anonymous = app.as_caller(None);
+    let query = json!({ "query": "{ regions(first: 1) { totalCount } }" });
+    let mut refused = None;
+    // A burst of 10 is allowed at 60 a minute; the 11th or so is refused.
+    for _ in 0..30 {
+        let response = anonymous
+            .post_graphql()
+            .json(&query)
+            .send()
+            .await
+            .expect("request");
+        if response.status() == 429 {
+            refused = Some(response);
+            break;
+        }
+    }
+    let refused = refused.expect("the address was limited");
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=2).contains(&retry), "{retry}");
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("hub_rate_limited_total{limit=\"address\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_busy_token_is_limited_on_its_own() {
+    let app = spawn_app_configured(|settings| settings.rate_limit_per_token = 60).await;
+    let query = json!({ "query": "{ viewer { authenticated } }" });
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(
+            app.post_graphql()
+                .json(&query)
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    // Another caller (here anonymous) is still served.
+    let other = app
+        .as_caller(None)
+        .post_graphql()
+        .json(&query)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(other.status(), 200);
+}
+
+#[tokio::test]
+async fn a_request_that_runs_too_long_is_stopped_with_503() {
+    let app = spawn_app_configured(|settings| {
+        settings.request_timeout = Duration::from_millis(1);
+    })
+    .await;
+    app.wait_until_indexed().await;
+    let response = app
+        .post_graphql()
+        .json(&json!({ "query": "{ search(query: \"工\", first: 50) { totalCount facets { kinds { value count } categories { value label count } } edges { node { score snippets { html } } } } }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "TIMEOUT");
+}
+
+#[tokio::test]
+async fn metrics_and_request_ids_tell_operators_what_happened() {
+    let app = spawn_app().await;
+    let response = app
+        .post_graphql()
+        .header("x-request-id", "abc-123")
+        .json(&json!({ "query": "query Regions { regions(first: 1) { totalCount } }", "operationName": "Regions" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["x-request-id"], "abc-123");
+    let generated = app
+        .post_graphql()
+        .header("x-request-id", "not a valid id!")
+        .json(&json!({ "query": "{ nope }" }))
+        .send()
+        .await
+        .expect("request");
+    let id = generated.headers()["x-request-id"].to_str().expect("text");
+    assert_eq!(id.len(), 16, "a fresh id replaces an unusable one: {id}");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "hub_graphql_requests_total{operation=\"Regions\",status=\"200\"} 1",
+        "hub_graphql_request_duration_seconds_count{operation=\"Regions\"} 1",
+        "hub_graphql_errors_total{code=\"GRAPHQL_VALIDATION_FAILED\"} 1",
+        "hub_index_lag ",
+        "hub_db_pool_connections ",
+    ] {
+        assert!(metrics.contains(line), "missing `{line}` in:\n{metrics}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_input_gets_clear_errors_and_writes_nothing() {
+    let app = spawn_app().await;
+    let before = app.count("change_log").await;
+    let send_raw = |body: Vec<u8>| {
+        let request = app
+            .post_graphql()
+            .header("content-type", "application/json")
+            .body(body);
+        async move {
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, body)
+        }
+    };
+    // Not JSON, not UTF-8, the wrong JSON shape.
+    for body in [
+        b"{\"query\": ".to_vec(),
+        vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'],
+        b"[1, 2, 3]".to_vec(),
+        b"{\"query\": 42}".to_vec(),
+    ] {
+        let (status, response) = send_raw(body.clone()).await;
+        assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(error_code(&response), "BAD_REQUEST", "{response}");
+    }
+    let association = app.id_of("industryAssociations", "").await;
+    let create = "mutation($input: CreateDemandPostingInput!) { createDemandPosting(input: $input) { demandPosting { id } userErrors { field code } } }";
+    let region = app.region_id("220202").await;
+    for (input, expected) in [
+        // Wrong types.
+        (
+            json!({ "associationId": association, "title": 42 }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "associationId": association, "title": "x", "headcount": "many" }),
+            "BAD_USER_INPUT",
+        ),
+        // An invalid ID and one of another kind.
+        (json!({ "associationId": "!!!", "title": "x" }), "INVALID"),
+        (json!({ "associationId": region, "title": "x" }), "INVALID"),
+        // A huge string and control characters.
+        (
+            json!({ "associationId": association, "title": "长".repeat(100_000) }),
+            "TOO_LONG",
+        ),
+        (
+            json!({ "associationId": association, "title": "\u{0}\u{7}" }),
+            "INVALID",
+        ),
+    ] {
+        let response = app.graphql(create, json!({ "input": input })).await;
+        let code = response["data"]["createDemandPosting"]["userErrors"][0]["code"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| error_code(&response).to_string());
+        assert!(
+            code == expected
+                || (expected == "BAD_USER_INPUT" && code == "GRAPHQL_VALIDATION_FAILED"),
+            "{input}: expected {expected}, got {response}"
+        );
+    }
+    // SQL-looking text is just text.
+    let response = app
+        .graphql(
+            "{ search(query: \"'; DROP TABLE demand_posting; --\") { totalCount } industryAssociations(filter: { sectorContains: \"' OR 1=1 --\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(response.get("errors").is_none(), "{response}");
+    assert_eq!(response["data"]["industryAssociations"]["totalCount"], 0);
+    assert_eq!(app.count("change_log").await, before, "nothing was written");
+    assert!(app.count("demand_posting").await > 0);
+}
