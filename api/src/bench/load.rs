@@ -4,7 +4,11 @@
 //! searches, postings written by the association, program changes by the
 //! college, offers by the enterprise, and writes the policy must refuse.
 //! It stops by itself, then checks that every acknowledged posting exists
-//! exactly once and that nothing but the expected refusals failed.
+//! exactly once and that nothing but the expected refusals failed. Last,
+//! it sends abusive requests (a 50-level deep query, 1,000 aliases, a
+//! batch of 500, a 5 MB body, malformed JSON) while a normal client keeps
+//! querying, and prints how fast each is refused and how the normal
+//! client fares meanwhile.
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -343,6 +347,7 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     for problem in total.unexpected.iter().take(5) {
         println!("  unexpected: {problem}");
     }
+    abuse(&client, &url).await?;
     let _ = hub.start_kill();
     let _ = hub.wait().await;
     if !total.unexpected.is_empty()
@@ -350,6 +355,100 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         || after - before != total.created.len() as u64
     {
         bail!("the load run lost, duplicated or failed writes");
+    }
+    Ok(())
+}
+
+/// Abusive requests, each sent while a normal client keeps querying: how
+/// fast each is refused (median of 20), and the normal client's median
+/// before and during the abuse.
+async fn abuse(client: &reqwest::Client, url: &str) -> anyhow::Result<()> {
+    let deep = format!(
+        "{{ regions(first: 1) {{ edges {{ node {{ {}name{} }} }} }} }}",
+        "parent { ".repeat(50),
+        " }".repeat(50)
+    );
+    let aliases = format!(
+        "{{ {} }}",
+        (0..1_000)
+            .map(|i| format!("a{i}: regions(first: 1) {{ totalCount }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let batch = serde_json::to_vec(&Value::Array(
+        (0..500)
+            .map(|_| json!({ "query": "{ regions(first: 1) { totalCount } }" }))
+            .collect(),
+    ))?;
+    let big = serde_json::to_vec(
+        &json!({ "query": format!("{{ regions(first: 1) {{ totalCount }} }} #{}", "x".repeat(5 * 1024 * 1024)) }),
+    )?;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "50-level deep query",
+            serde_json::to_vec(&json!({ "query": deep }))?,
+        ),
+        (
+            "1,000 aliases",
+            serde_json::to_vec(&json!({ "query": aliases }))?,
+        ),
+        ("batch of 500", batch),
+        ("5 MB body", big),
+        ("malformed JSON", b"{\"query\": \"{ regions".to_vec()),
+    ];
+    let normal = json!({ "query": "{ demandPostings(first: 10) { edges { node { title } } } }" });
+    let sample = |client: reqwest::Client, url: String, normal: Value, rounds: usize| async move {
+        let mut samples = Vec::new();
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let ok = client
+                .post(&url)
+                .json(&normal)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                samples.push(started.elapsed());
+            }
+        }
+        samples
+    };
+    let quiet = Latency::of(sample(client.clone(), url.to_string(), normal.clone(), 50).await);
+    println!("abusive requests, each refused while a normal client queries (medians of 20):");
+    println!(
+        "  request               status  refused in ms   normal p50 ms (quiet {:.1})",
+        ms(quiet.p50)
+    );
+    for (name, body) in cases {
+        let background = tokio::spawn(sample(client.clone(), url.to_string(), normal.clone(), 40));
+        let mut took = Vec::new();
+        let mut status = 0;
+        for _ in 0..20 {
+            let started = Instant::now();
+            let response = client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            // The hub answers 413 after the first MiB and closes: a client
+            // still sending the rest sees the connection end instead.
+            status = match response {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let _ = response.bytes().await;
+                    status
+                }
+                Err(_) => 413,
+            };
+            took.push(started.elapsed());
+        }
+        let during = Latency::of(background.await?);
+        println!(
+            "  {name:<21} {status:>6} {:>14.1} {:>15.1}",
+            ms(Latency::of(took).p50),
+            ms(during.p50)
+        );
     }
     Ok(())
 }

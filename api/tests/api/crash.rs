@@ -227,3 +227,58 @@ async fn stored_postings(database_url: &str) -> u64 {
         .expect("a row");
     row.try_get_by_index::<i64>(0).expect("a count") as u64
 }
+
+/// SIGTERM: the hub finishes, then indexes and commits what the change log
+/// holds, so a change written by another process just before the stop is
+/// in the index it leaves behind (its poll interval here is an hour).
+#[tokio::test]
+async fn a_stopped_hub_commits_the_change_log_to_its_index() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let data_dir = tempfile::tempdir().expect("a temporary directory");
+    let database_url = fresh_database(data_dir.path()).await;
+    let client = reqwest::Client::new();
+    let port = free_port();
+    let hub = Command::new(env!("CARGO_BIN_EXE_hub"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--no-demo"])
+        .args(["--index-poll-ms", "3600000"])
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(["--database-url", &database_url])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the hub binary starts");
+    wait_until_healthy(&client, port).await;
+    // Another process's write: a change the hub has not polled for.
+    let db = Database::connect(&database_url).await.expect("connect");
+    let logged = entity::change_log::ActiveModel {
+        entity: Set("Occupation".into()),
+        entity_id: Set(1),
+        operation: Set(entity::enums::ChangeOperation::Update),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("a change-log row");
+    let pid = hub.id().expect("a pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut hub = hub;
+    let exit = tokio::time::timeout(Duration::from_secs(30), hub.wait())
+        .await
+        .expect("the hub stops within 30 s")
+        .expect("an exit status");
+    assert!(exit.success(), "{exit:?}");
+    let index = search::SearchIndex::open(
+        &data_dir.path().join("index"),
+        search::WriterOptions::default(),
+    )
+    .expect("the index opens");
+    assert_eq!(index.applied_sequence(), logged.seq);
+}
