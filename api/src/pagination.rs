@@ -21,6 +21,17 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
+/// What a list field costs in the query complexity limit: its page size
+/// (as asked, or the default; at most the largest page) times what each
+/// item selects, so that nested pages multiply as their rows do.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE) as usize;
+    1 + size.saturating_mul(child_complexity)
+}
+
 /// `first/after/last/before` as the client sent them.
 #[derive(Clone, Debug, Default)]
 pub struct PageArgs {

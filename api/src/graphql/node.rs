@@ -110,6 +110,7 @@ impl NodeQuery {
 
     /// The objects with these global IDs, in the same order; `null` for
     /// each unknown or malformed ID. At most 100 IDs.
+    #[graphql(complexity = "1 + ids.len().min(MAX_NODES).saturating_mul(child_complexity)")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(ApiError::bad_input(format!(

@@ -46,6 +46,7 @@ impl IndustryAssociation {
             .map(Region))
     }
     /// 本协会发布的需求信息（默认仅已发布的）。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn demand_postings(
         &self,
         ctx: &Context<'_>,
@@ -103,6 +104,7 @@ impl Enterprise {
         )
     }
     /// 本企业提供的学徒岗位和实习基地。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn apprenticeship_offers(
         &self,
         ctx: &Context<'_>,
@@ -147,6 +149,7 @@ impl College {
             .map(Region))
     }
     /// 本校开设的专业。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn programs(
         &self,
         ctx: &Context<'_>,
@@ -162,6 +165,7 @@ impl College {
         programs_connection(ctx, filter, PageArgs::new(ctx, first, after, last, before)).await
     }
     /// 本校面向社会开设的培训课程。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn training_courses(
         &self,
         ctx: &Context<'_>,
@@ -229,6 +233,7 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// 行业协会。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn industry_associations(
         &self,
         ctx: &Context<'_>,
@@ -258,6 +263,7 @@ impl OrganisationQuery {
     }
 
     /// 企业。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn enterprises(
         &self,
         ctx: &Context<'_>,
@@ -299,6 +305,7 @@ impl OrganisationQuery {
     }
 
     /// 院校和区域培训基地。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn colleges(
         &self,
         ctx: &Context<'_>,

@@ -321,6 +321,7 @@ pub struct PostingQuery;
 #[Object]
 impl PostingQuery {
     /// 人才需求信息；缺省只列已发布的，按创建时间倒序。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn demand_postings(
         &self,
         ctx: &Context<'_>,

@@ -169,6 +169,7 @@ pub struct ProgramQuery;
 #[Object]
 impl ProgramQuery {
     /// 院校开设的专业。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn programs(
         &self,
         ctx: &Context<'_>,

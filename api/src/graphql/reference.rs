@@ -297,6 +297,7 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// 吉林市的地区，按行政区划代码排序。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -323,6 +324,7 @@ impl ReferenceQuery {
     }
 
     /// 职业教育专业目录(2021年)，按专业代码排序。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn catalogue_entries(
         &self,
         ctx: &Context<'_>,
@@ -388,6 +390,7 @@ impl ReferenceQuery {
     }
 
     /// 职业分类大典(2022年版)的职业，按职业编码排序。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn occupations(
         &self,
         ctx: &Context<'_>,
@@ -444,6 +447,7 @@ impl ReferenceQuery {
     }
 
     /// 职业技能等级证书。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn certificates(
         &self,
         ctx: &Context<'_>,

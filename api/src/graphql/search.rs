@@ -411,6 +411,9 @@ impl SearchQuery {
     /// everything that matches the filter. Draft and closed postings are
     /// never found. Hits are ordered by relevance; `after` takes the
     /// `endCursor` of the previous page.
+    #[graphql(
+        complexity = "1 + (first.unwrap_or(10).clamp(1, MAX_HITS) as usize).saturating_mul(child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,

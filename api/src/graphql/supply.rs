@@ -260,6 +260,7 @@ pub struct SupplyQuery;
 #[Object]
 impl SupplyQuery {
     /// 学徒岗位和生产性实习基地。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn apprenticeship_offers(
         &self,
         ctx: &Context<'_>,
@@ -278,6 +279,7 @@ impl SupplyQuery {
     }
 
     /// 面向社会的培训课程。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
     async fn training_courses(
         &self,
         ctx: &Context<'_>,

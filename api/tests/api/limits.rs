@@ -354,3 +354,21 @@ async fn malformed_input_gets_clear_errors_and_writes_nothing() {
     assert_eq!(app.count("change_log").await, before, "nothing was written");
     assert!(app.count("demand_posting").await > 0);
 }
+
+#[tokio::test]
+async fn nested_pages_multiply_in_the_complexity_limit() {
+    let app = spawn_app().await;
+    // 100 colleges x 100 programs x their fields: a million rows' worth.
+    let heavy = "{ colleges(first: 100) { edges { node { name programs(first: 100) { edges { node { name description catalogueEntry { code name } occupations { code name } } } } } } } }";
+    let response = app.graphql(heavy, json!({})).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX", "{response}");
+    assert!(response.get("data").is_none());
+    // The same shape with small pages is answered.
+    let light = "{ colleges(first: 5) { edges { node { name programs(first: 10) { edges { node { name description catalogueEntry { code name } occupations { code name } } } } } } } }";
+    let response = app.graphql(light, json!({})).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    // Page sizes given as variables count too.
+    let with_variables = "query($n: Int) { colleges(first: $n) { edges { node { programs(first: $n) { edges { node { name description catalogueEntry { code name } occupations { code name } } } } } } } }";
+    let response = app.graphql(with_variables, json!({ "n": 100 })).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX", "{response}");
+}
