@@ -52,6 +52,13 @@ pub const MAX_INTROSPECTION_NESTING: usize = 2;
 /// of one request; abuse probes send thousands).
 pub const MAX_ALIASES: usize = 50;
 
+/// Most fields a document may hold once its fragments are spread in
+/// place. Fragments that spread others several times grow exponentially:
+/// a kilobyte can stand for billions of fields.
+pub const MAX_EXPANDED_FIELDS: usize = 20_000;
+/// Deepest chain of fragments spreading fragments.
+pub const MAX_FRAGMENT_NESTING: usize = 32;
+
 /// `extensions.code` of a document with more aliases than answered.
 pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
 /// `extensions.code` of a document that is not valid GraphQL.
@@ -145,6 +152,12 @@ impl Extension for ProtocolExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // Measured on a parse of our own before async-graphql's checks,
+        // which walk every spread of every fragment (exponential time on
+        // fragments that spread others twice, and endless on cycles).
+        if let Ok(document) = async_graphql::parser::parse_query(query) {
+            check_expansion(&document)?;
+        }
         match next.run(ctx, query, variables).await {
             Ok(document) => {
                 // Counted before validation, whose overlap check costs the
@@ -272,6 +285,97 @@ fn readable_syntax_error(message: &str) -> String {
         .filter(|reason| !reason.is_empty())
         .unwrap_or("invalid syntax");
     format!("syntax error at line:column {position}: {reason}")
+}
+
+/// Refuses documents whose fragments spread in place exceed
+/// [`MAX_EXPANDED_FIELDS`] fields, nest deeper than
+/// [`MAX_FRAGMENT_NESTING`] or spread themselves. Each fragment is
+/// measured once.
+fn check_expansion(document: &ExecutableDocument) -> ServerResult<()> {
+    struct Walk<'d> {
+        fragments: &'d Fragments,
+        sizes: HashMap<&'d str, usize>,
+        open: Vec<&'d str>,
+    }
+    impl<'d> Walk<'d> {
+        fn size(&mut self, set: &'d SelectionSet) -> Result<usize, ServerError> {
+            let mut total = 0usize;
+            for selection in &set.items {
+                let size = match &selection.node {
+                    Selection::Field(field) => {
+                        1usize.saturating_add(self.size(&field.node.selection_set.node)?)
+                    }
+                    Selection::InlineFragment(fragment) => {
+                        self.size(&fragment.node.selection_set.node)?
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        let name = spread.node.fragment_name.node.as_str();
+                        match self.sizes.get(name) {
+                            Some(size) => *size,
+                            None => self.fragment(name, spread.pos)?,
+                        }
+                    }
+                };
+                total = total.saturating_add(size);
+                if total > MAX_EXPANDED_FIELDS {
+                    return Err(with_code(
+                        ServerError::new(
+                            format!(
+                                "the query expands to more than {MAX_EXPANDED_FIELDS} fields once its fragments are spread"
+                            ),
+                            None,
+                        ),
+                        TOO_COMPLEX,
+                    ));
+                }
+            }
+            Ok(total)
+        }
+
+        fn fragment(
+            &mut self,
+            name: &'d str,
+            pos: async_graphql::Pos,
+        ) -> Result<usize, ServerError> {
+            if self.open.contains(&name) {
+                return Err(with_code(
+                    ServerError::new(format!("fragment `{name}` spreads itself"), Some(pos)),
+                    VALIDATION_FAILED,
+                ));
+            }
+            if self.open.len() >= MAX_FRAGMENT_NESTING {
+                return Err(with_code(
+                    ServerError::new(
+                        format!("fragments spread fragments more than {MAX_FRAGMENT_NESTING} levels deep"),
+                        Some(pos),
+                    ),
+                    TOO_DEEP,
+                ));
+            }
+            let Some(fragment) = self.fragments.get(name) else {
+                return Ok(0);
+            };
+            self.open.push(name);
+            let size = self.size(&fragment.node.selection_set.node);
+            self.open.pop();
+            let size = size?;
+            self.sizes.insert(name, size);
+            Ok(size)
+        }
+    }
+    let mut walk = Walk {
+        fragments: &document.fragments,
+        sizes: HashMap::new(),
+        open: Vec::new(),
+    };
+    let operations: Vec<&Positioned<OperationDefinition>> = match &document.operations {
+        DocumentOperations::Single(operation) => vec![operation],
+        DocumentOperations::Multiple(operations) => operations.values().collect(),
+    };
+    for operation in operations {
+        walk.size(&operation.node.selection_set.node)?;
+    }
+    Ok(())
 }
 
 /// Aliased fields in the document, each operation and fragment counted

@@ -372,3 +372,59 @@ async fn nested_pages_multiply_in_the_complexity_limit() {
     let response = app.graphql(with_variables, json!({ "n": 100 })).await;
     assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX", "{response}");
 }
+
+#[tokio::test]
+async fn fragments_that_multiply_or_cycle_are_refused_at_once() {
+    let app = spawn_app().await;
+    // 30 fragments, each spreading the next twice: a kilobyte that stands
+    // for 2^30 fields.
+    let fragments: Vec<String> = (0..30)
+        .map(|i| {
+            let body = if i < 29 {
+                format!("...F{} ...F{}", i + 1, i + 1)
+            } else {
+                "__typename".to_string()
+            };
+            format!("fragment F{i} on QueryRoot {{ {body} }}")
+        })
+        .collect();
+    let query = format!("query {{ ...F0 }} {}", fragments.join(" "));
+    // A bounded wait: a hub that walks every spread would not answer.
+    let response: Value = app
+        .post_graphql()
+        .timeout(Duration::from_secs(20))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("answered, not hung")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX", "{response}");
+    // A chain of 40 fragments nests too deep.
+    let chain: Vec<String> = (0..40)
+        .map(|i| {
+            let body = if i < 39 {
+                format!("...F{}", i + 1)
+            } else {
+                "__typename".to_string()
+            };
+            format!("fragment F{i} on QueryRoot {{ {body} }}")
+        })
+        .collect();
+    let response = app
+        .graphql(&format!("query {{ ...F0 }} {}", chain.join(" ")), json!({}))
+        .await;
+    assert_eq!(error_code(&response), "QUERY_TOO_DEEP", "{response}");
+    let cycle = "query { ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A }";
+    let response = app.graphql(cycle, json!({})).await;
+    assert_eq!(
+        error_code(&response),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{response}"
+    );
+    // Fragments used sensibly still work.
+    let fine = "query { ...A ...B } fragment A on QueryRoot { regions(first: 1) { totalCount } } fragment B on QueryRoot { ...A }";
+    let response = app.graphql(fine, json!({})).await;
+    assert!(response.get("errors").is_none(), "{response}");
+}
