@@ -171,6 +171,25 @@ async fn client_run(
     tally
 }
 
+/// How many published postings the association has.
+async fn posting_count(
+    client: &reqwest::Client,
+    url: &str,
+    association: &str,
+) -> anyhow::Result<u64> {
+    let response = post(
+        client,
+        url,
+        None,
+        "query($a: ID!) { demandPostings(filter: { associationId: $a }) { totalCount } }",
+        json!({ "a": association }),
+    )
+    .await?;
+    Ok(response["data"]["demandPostings"]["totalCount"]
+        .as_u64()
+        .unwrap_or_default())
+}
+
 /// Starts the hub binary next to this one on a free port.
 async fn start_hub(data_dir: &std::path::Path) -> anyhow::Result<(tokio::process::Child, String)> {
     let binary = std::env::current_exe()?.with_file_name("hub");
@@ -262,18 +281,7 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         .as_str()
         .context("the demo enterprise")?
         .to_string();
-    let count_query =
-        "query($a: ID!) { demandPostings(filter: { associationId: $a }) { totalCount } }";
-    let before = post(
-        &client,
-        &url,
-        None,
-        count_query,
-        json!({ "a": own_association }),
-    )
-    .await?["data"]["demandPostings"]["totalCount"]
-        .as_u64()
-        .unwrap_or_default();
+    let before = posting_count(&client, &url, &own_association).await?;
     let target = std::sync::Arc::new(Target {
         url: url.clone(),
         own_association: own_association.clone(),
@@ -309,16 +317,7 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed();
 
-    let after = post(
-        &client,
-        &url,
-        None,
-        count_query,
-        json!({ "a": own_association }),
-    )
-    .await?["data"]["demandPostings"]["totalCount"]
-        .as_u64()
-        .unwrap_or_default();
+    let after = posting_count(&client, &url, &own_association).await?;
     let unique: HashSet<&String> = total.created.iter().collect();
     let requests: usize = total.samples.values().map(Vec::len).sum();
     println!("  kind               requests   p50 ms   p99 ms");
