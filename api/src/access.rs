@@ -123,6 +123,8 @@ pub enum Action {
     ManageOrganisations,
     /// Create, list and revoke API tokens.
     ManageTokens,
+    /// Follow the new matches of a college's program (a subscription).
+    FollowProgramMatches { college_id: i32 },
 }
 
 fn unauthenticated() -> Refusal {
@@ -176,7 +178,9 @@ pub async fn authorize<C: ConnectionTrait>(
             }
             own
         }
-        Action::WriteProgram { college_id } | Action::WriteCourse { college_id } => {
+        Action::WriteProgram { college_id }
+        | Action::WriteCourse { college_id }
+        | Action::FollowProgramMatches { college_id } => {
             actor.organisation(TokenRole::College) == Some(college_id)
         }
         Action::WriteOffer { enterprise_id } => {
@@ -224,6 +228,7 @@ fn describe(action: Action) -> &'static str {
         Action::WriteOffer { .. } => "write another enterprise's offers",
         Action::ManageOrganisations => "manage organisations (admins only)",
         Action::ManageTokens => "manage API tokens (admins only)",
+        Action::FollowProgramMatches { .. } => "follow another college's program matches",
     }
 }
 

@@ -27,6 +27,8 @@ pub mod ids;
 pub mod import;
 /// The search indexer: change log → search index.
 pub mod indexing;
+/// Supply–demand matching: scored, explained matches.
+pub mod matching;
 /// Keyset pagination of sea-orm selects into Relay connections.
 pub mod pagination;
 /// The built-in reference tables: every code of the program catalogue

@@ -46,6 +46,11 @@ pub trait Link: EntityTrait {
     fn owner_column() -> Self::Column;
     fn owner(model: &Self::Model) -> i32;
     fn target(model: &Self::Model) -> i32;
+    /// Whether the link is the hub's unconfirmed suggestion rather than
+    /// the owner's (suggestions are read separately).
+    fn is_suggestion(_model: &Self::Model) -> bool {
+        false
+    }
 }
 
 macro_rules! link {
@@ -60,12 +65,26 @@ macro_rules! link {
             fn target(model: &Self::Model) -> i32 {
                 model.$target_field
             }
+            fn is_suggestion(model: &Self::Model) -> bool {
+                model.provenance == entity::enums::LinkProvenance::Suggested
+            }
         }
     )*};
 }
 
+impl Link for entity::certificate_catalogue_entry::Entity {
+    fn owner_column() -> Self::Column {
+        entity::certificate_catalogue_entry::Column::CertificateId
+    }
+    fn owner(model: &Self::Model) -> i32 {
+        model.certificate_id
+    }
+    fn target(model: &Self::Model) -> i32 {
+        model.catalogue_entry_id
+    }
+}
+
 link!(
-    certificate_catalogue_entry: CertificateId / certificate_id -> catalogue_entry_id,
     certificate_occupation: CertificateId / certificate_id -> occupation_id,
     program_certificate: ProgramId / program_id -> certificate_id,
     program_occupation: ProgramId / program_id -> occupation_id,
@@ -106,6 +125,9 @@ where
             .all(db)
             .await?
         {
+            if L::is_suggestion(&row) {
+                continue;
+            }
             links
                 .entry(L::owner(&row))
                 .or_default()

@@ -203,6 +203,28 @@ pub enum ChangeOperation {
     Delete,
 }
 
+/// Where a link between supply or demand and an occupation or certificate
+/// came from.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LinkProvenance {
+    /// Set by the owner.
+    #[sea_orm(string_value = "DECLARED")]
+    Declared,
+    /// Suggested by the hub, then confirmed by the owner.
+    #[sea_orm(string_value = "CONFIRMED")]
+    Confirmed,
+    /// Suggested by the hub from the text; not confirmed.
+    #[sea_orm(string_value = "SUGGESTED")]
+    Suggested,
+    /// Came with imported data.
+    #[sea_orm(string_value = "IMPORTED")]
+    Imported,
+}
+
 /// What an API token may do: manage everything (admin) or write for one
 /// organisation.
 #[derive(

@@ -3,13 +3,21 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+use crate::enums::LinkProvenance;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "offer_occupation")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub offer_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub occupation_id: i32,
+    /// Where the link came from.
+    pub provenance: LinkProvenance,
+    /// How sure the hub is of a suggested link (0 to 1).
+    pub confidence: Option<f64>,
+    /// When the link was set (unknown for links older than provenance).
+    pub linked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261126_000003_create_supply_demand_tables;
 mod m20261126_000004_create_change_log;
 mod m20261126_000005_seed_jilin_regions;
 mod m20261127_000006_create_api_tokens;
+mod m20261127_000007_link_provenance;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_change_log::Migration),
             Box::new(m20261126_000005_seed_jilin_regions::Migration),
             Box::new(m20261127_000006_create_api_tokens::Migration),
+            Box::new(m20261127_000007_link_provenance::Migration),
         ]
     }
 }

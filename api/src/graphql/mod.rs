@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod common;
 pub mod enums;
 pub mod loaders;
+pub mod matching;
 pub mod node;
 pub mod organisations;
 pub mod postings;
@@ -12,9 +13,10 @@ pub mod programs;
 pub mod protocol;
 pub mod reference;
 pub mod search;
+pub mod subscriptions;
 pub mod supply;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use protocol::MAX_DEPTH;
@@ -41,7 +43,7 @@ pub struct MutationRoot(
     accounts::AccountMutation,
 );
 
-pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type HubSchema = Schema<QueryRoot, MutationRoot, subscriptions::SubscriptionRoot>;
 
 /// Builds the schema with its shared handles: the database and the
 /// DataLoaders and the search indexer.
@@ -53,7 +55,7 @@ pub fn build_schema(
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscriptions::SubscriptionRoot,
     )
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(protocol::MAX_NESTING)
@@ -74,7 +76,7 @@ pub fn sdl() -> String {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscriptions::SubscriptionRoot,
     )
     .finish()
     .sdl()

@@ -135,6 +135,34 @@ impl DemandPosting {
             load_linked::<posting_certificate::Entity, certificate::Entity>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Certificate).collect())
     }
+    /// 匹配：按得分排序的能供给这一需求的专业、学徒岗位与实习基地、培训课程，每项附得分的组成与依据（见 README「匹配」）。
+    /// 刚创建的对象也能匹配。
+    #[graphql(
+        complexity = "1 + (first.unwrap_or(10).clamp(1, super::matching::MAX_MATCHES) as usize).saturating_mul(child_complexity)"
+    )]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::matching::MatchFilter>,
+        #[graphql(desc = "每页条数，默认 10，最多 50。")] first: Option<i32>,
+        #[graphql(desc = "上一页的 `endCursor`。")] after: Option<String>,
+    ) -> Result<super::matching::MatchConnection> {
+        Ok(super::matching::matches(
+            ctx,
+            crate::matching::SubjectKind::DemandPosting,
+            self.0.id,
+            crate::matching::Role::Demand,
+            &[
+                super::matching::MatchKind::Program,
+                super::matching::MatchKind::ApprenticeshipOffer,
+                super::matching::MatchKind::TrainingCourse,
+            ],
+            filter,
+            first,
+            after,
+        )
+        .await?)
+    }
 }
 
 /// Filters of `demandPostings`; all given filters must hold.

@@ -131,7 +131,12 @@ impl Extension for ProtocolExtension {
         let executed = executed || response.errors.iter().any(|e| !e.path.is_empty());
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
-            .map(|error| {
+            .map(|mut error| {
+                if error.message == "Subscriptions are not supported on this transport." {
+                    error.message = "subscriptions are served over WebSocket at /graphql/ws \
+                                     (protocol graphql-transport-ws)"
+                        .to_string();
+                }
                 let code = if !executed {
                     VALIDATION_FAILED
                 } else if error.message.starts_with("Failed to parse") {

@@ -94,6 +94,30 @@ impl ApprenticeshipOffer {
             load_linked::<offer_occupation::Entity, occupation::Entity>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Occupation).collect())
     }
+    /// 匹配：按得分排序的能输送学徒或实习生的专业，每项附得分的组成与依据（见 README「匹配」）。
+    /// 刚创建的对象也能匹配。
+    #[graphql(
+        complexity = "1 + (first.unwrap_or(10).clamp(1, super::matching::MAX_MATCHES) as usize).saturating_mul(child_complexity)"
+    )]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::matching::MatchFilter>,
+        #[graphql(desc = "每页条数，默认 10，最多 50。")] first: Option<i32>,
+        #[graphql(desc = "上一页的 `endCursor`。")] after: Option<String>,
+    ) -> Result<super::matching::MatchConnection> {
+        Ok(super::matching::matches(
+            ctx,
+            crate::matching::SubjectKind::ApprenticeshipOffer,
+            self.0.id,
+            crate::matching::Role::Demand,
+            &[super::matching::MatchKind::Program],
+            filter,
+            first,
+            after,
+        )
+        .await?)
+    }
 }
 
 /// 院校或培训基地面向社会开设的培训课程。

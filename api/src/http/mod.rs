@@ -6,6 +6,7 @@ mod graphql;
 mod guard;
 mod ide;
 mod metrics;
+mod subscriptions;
 
 pub use guard::RateLimiter;
 pub use metrics::Metrics;
@@ -82,6 +83,7 @@ pub fn routes(
         .at("/metrics", get(metrics_page))
         .at("/ide/:name", get(ide::asset))
         .at("/graphql", get(graphql::endpoint).post(graphql::endpoint))
+        .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/schema.graphql", get(sdl))
         .at("/health", get(health))
         .with(cors)

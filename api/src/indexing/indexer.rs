@@ -47,8 +47,24 @@ pub struct IndexHealth {
     pub applied_sequence: i64,
 }
 
+/// A change that has just become searchable, as subscriptions see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedChange {
+    pub seq: i64,
+    /// The change log's entity name (`DemandPosting`, `Program`, ...).
+    pub entity: String,
+    pub entity_id: i32,
+}
+
+/// Batches of applied changes kept for slow subscribers; one who falls
+/// further behind skips ahead (and is told so in the logs).
+const EVENT_BUFFER: usize = 256;
+
 /// Keeps one search index caught up with the change log.
 pub struct Indexer {
+    /// Changes in sequence order once searchable: subscriptions follow
+    /// them (every process sees every process's writes this way).
+    events: tokio::sync::broadcast::Sender<Arc<Vec<AppliedChange>>>,
     db: DatabaseConnection,
     index: Arc<SearchIndex>,
     applied: watch::Sender<i64>,
@@ -70,6 +86,7 @@ impl Indexer {
     pub fn new(db: DatabaseConnection, index: Arc<SearchIndex>, poll: Duration) -> Arc<Self> {
         let (applied, _) = watch::channel(index.applied_sequence());
         Arc::new(Self {
+            events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
             db,
             index,
             applied,
@@ -117,6 +134,11 @@ impl Indexer {
             }
         }
         state.0
+    }
+
+    /// Follows the changes that become searchable from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Vec<AppliedChange>>> {
+        self.events.subscribe()
     }
 
     pub fn index(&self) -> &Arc<SearchIndex> {
@@ -202,6 +224,18 @@ impl Indexer {
             }
             self.apply(changes, last).await?;
             total += rows.len() as u64;
+            if self.events.receiver_count() > 0 {
+                let applied = rows
+                    .into_iter()
+                    .map(|row| AppliedChange {
+                        seq: row.seq,
+                        entity: row.entity,
+                        entity_id: row.entity_id,
+                    })
+                    .collect();
+                // Nobody listening is not an error.
+                let _ = self.events.send(Arc::new(applied));
+            }
         }
     }
 

@@ -5,4 +5,4 @@ pub mod dependents;
 pub mod documents;
 pub mod indexer;
 
-pub use indexer::{latest_sequence, IndexHealth, Indexer};
+pub use indexer::{latest_sequence, AppliedChange, IndexHealth, Indexer};

@@ -219,7 +219,21 @@ pub const MAX_LABEL: usize = 60;
 /// Most items in one list input (skills, occupation codes, certificates).
 pub const MAX_ITEMS: usize = 50;
 
-/// Replaces the rows of a link table that belong to `owner_id`.
+/// Link tables that record where each link came from (`provenance`,
+/// `confidence`, `linked_at`).
+pub const PROVENANCE_TABLES: [&str; 6] = [
+    "posting_occupation",
+    "program_occupation",
+    "offer_occupation",
+    "posting_certificate",
+    "program_certificate",
+    "certificate_occupation",
+];
+
+/// Sets the links of `owner_id` in a link table to `targets`, as its owner
+/// declares them. In a table with provenance, the hub's own suggestions
+/// (`SUGGESTED`) for other targets stay, a suggestion the owner now lists
+/// becomes `DECLARED`, and links kept keep their provenance and date.
 pub async fn replace_links<C: ConnectionTrait>(
     db: &C,
     table: &'static str,
@@ -228,25 +242,65 @@ pub async fn replace_links<C: ConnectionTrait>(
     owner_id: i32,
     targets: &[i32],
 ) -> Result<(), DbErr> {
-    let delete = Query::delete()
-        .from_table(table)
-        .and_where(Expr::col(owner_column).eq(owner_id))
-        .take();
-    db.execute(&delete).await?;
     let unique: BTreeSet<i32> = targets.iter().copied().collect();
-    if unique.is_empty() {
+    let with_provenance = PROVENANCE_TABLES.contains(&table);
+    let mut delete = Query::delete();
+    delete
+        .from_table(table)
+        .and_where(Expr::col(owner_column).eq(owner_id));
+    let mut kept = BTreeSet::new();
+    if with_provenance {
+        kept = linked_ids(db, table, owner_column, target_column, owner_id)
+            .await?
+            .into_iter()
+            .filter(|target| unique.contains(target))
+            .collect();
+        // Drop the owner's links no longer listed, and suggestions the
+        // owner now declares (inserted again below as declared).
+        delete.cond_where(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(Expr::col("provenance").ne(SUGGESTED))
+                        .add(Expr::col(target_column).is_not_in(kept.iter().copied())),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(Expr::col("provenance").eq(SUGGESTED))
+                        .add(Expr::col(target_column).is_in(unique.iter().copied())),
+                ),
+        );
+    }
+    db.execute(&delete).await?;
+    let new: Vec<i32> = unique.difference(&kept).copied().collect();
+    if new.is_empty() {
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert
-        .into_table(table)
-        .columns([owner_column, target_column]);
-    for target in unique {
-        insert.values_panic([owner_id.into(), target.into()]);
+    insert.into_table(table);
+    if with_provenance {
+        let now = chrono::Utc::now();
+        insert.columns([owner_column, target_column, "provenance", "linked_at"]);
+        for target in new {
+            insert.values_panic([
+                owner_id.into(),
+                target.into(),
+                "DECLARED".into(),
+                now.into(),
+            ]);
+        }
+    } else {
+        insert.columns([owner_column, target_column]);
+        for target in new {
+            insert.values_panic([owner_id.into(), target.into()]);
+        }
     }
     db.execute(&insert).await?;
     Ok(())
 }
+
+/// The stored value of a suggested link's provenance.
+const SUGGESTED: &str = "SUGGESTED";
 
 /// Checks that a region exists.
 pub async fn check_region<C: ConnectionTrait>(
@@ -439,7 +493,8 @@ pub fn check_labels(validator: &mut Validator, field: &str, labels: &[String]) {
     }
 }
 
-/// Target ids linked to `owner_id` in a link table.
+/// Target ids linked to `owner_id` in a link table by its owner (or by
+/// import): the hub's unconfirmed suggestions are left out.
 pub async fn linked_ids<C: ConnectionTrait>(
     db: &C,
     table: &'static str,
@@ -447,12 +502,15 @@ pub async fn linked_ids<C: ConnectionTrait>(
     target_column: &'static str,
     owner_id: i32,
 ) -> Result<Vec<i32>, DbErr> {
-    let select = Query::select()
+    let mut select = Query::select();
+    select
         .column(target_column)
         .from(table)
         .and_where(Expr::col(owner_column).eq(owner_id))
-        .order_by(target_column, sea_orm::Order::Asc)
-        .take();
+        .order_by(target_column, sea_orm::Order::Asc);
+    if PROVENANCE_TABLES.contains(&table) {
+        select.and_where(Expr::col("provenance").ne(SUGGESTED));
+    }
     let rows = db.query_all(&select).await?;
     rows.iter()
         .map(|row| row.try_get_by_index::<i32>(0))

@@ -406,6 +406,16 @@ async fn every_readme_example_runs_as_written_against_the_demo() {
     );
     for example in examples {
         let variables = example.variables.clone().unwrap_or_else(|| json!({}));
+        if example
+            .query
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'))
+            .is_some_and(|line| line.starts_with("subscription"))
+        {
+            subscription_example_runs(&app, &example, variables).await;
+            continue;
+        }
         // Each example runs as its README block says: anonymously, or with
         // the demo token its headers name.
         let mut request = app
@@ -435,6 +445,41 @@ async fn every_readme_example_runs_as_written_against_the_demo() {
             example.title
         );
     }
+}
+
+/// A subscription example, as a graphql-ws client runs it: its headers as
+/// the `connection_init` payload; a posting published for the demo's
+/// 数控 occupation then arrives as a `next` without errors.
+async fn subscription_example_runs(
+    app: &crate::helpers::TestApp,
+    example: &hub::examples::Example,
+    variables: Value,
+) {
+    use crate::subscriptions::{connected, publish_posting, receive, send};
+    let payload = example
+        .headers
+        .clone()
+        .map(Value::Object)
+        .unwrap_or_else(|| json!({}));
+    let mut socket = connected(app, payload).await;
+    send(
+        &mut socket,
+        json!({ "id": "readme", "type": "subscribe", "payload": { "query": example.query, "variables": variables } }),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    publish_posting(app, "数控车床操作工（README 订阅示例）", &["6-18-01-01"]).await;
+    let message = receive(&mut socket).await.expect("a message");
+    assert_eq!(
+        message["type"], "next",
+        "README example「{}」: {message}",
+        example.title
+    );
+    assert!(
+        message["payload"].get("errors").is_none(),
+        "README example「{}」: {message}",
+        example.title
+    );
 }
 
 #[test]

@@ -1,0 +1,30 @@
+//! Supply–demand matching: which programs, offers and courses can supply a
+//! demand posting, and which demand a program or offer can serve, each
+//! with a score broken into named parts and the evidence behind them.
+//!
+//! - [`weights`]: the weights and value tables, in one place.
+//! - [`score`]: one demand against one supply, pure.
+//! - [`profiles`]: what scoring needs of stored objects, loaded in batches.
+//! - [`candidates`]: what to score for a subject, and the ranked result.
+
+pub mod candidates;
+pub mod profiles;
+pub mod score;
+pub mod weights;
+
+pub use candidates::Role;
+pub use score::{Profile, Scored, SubjectKind};
+
+use sea_orm::{ConnectionTrait, DbErr};
+
+/// The profile of one stored object, if it exists.
+pub async fn profile<C: ConnectionTrait>(
+    db: &C,
+    kind: SubjectKind,
+    id: i32,
+) -> Result<Option<Profile>, DbErr> {
+    let places = profiles::places(db).await?;
+    Ok(profiles::of_kind(db, kind, &[id], &places)
+        .await?
+        .remove(&id))
+}

@@ -1,0 +1,389 @@
+//! Profiles of stored objects for scoring, loaded in batches: a few
+//! queries per kind whatever the number of objects.
+
+use std::collections::{BTreeSet, HashMap};
+
+use entity::{
+    apprenticeship_offer, catalogue_entry, college, demand_posting, enums::LinkProvenance, program,
+    region, training_course,
+};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Query},
+    ConnectionTrait, DbErr, EntityTrait, QuerySelect,
+};
+
+use super::{
+    score::{OccupationLink, Place, Profile, SubjectKind},
+    weights::{catalogue_rank, requirement_rank},
+};
+use crate::relations::rows_by_id;
+
+/// Most ids in one `IN (...)` list.
+const CHUNK: usize = 1_000;
+/// Most key terms taken from one demand.
+pub const MAX_TERMS: usize = 16;
+
+/// Words too general to tell one demand from another.
+const GENERAL_TERMS: &[&str] = &[
+    "招聘",
+    "急招",
+    "诚聘",
+    "高薪",
+    "岗位",
+    "人员",
+    "若干",
+    "工作",
+    "公司",
+    "企业",
+    "有限",
+    "有限公司",
+    "要求",
+    "优先",
+    "以上",
+    "经验",
+    "负责",
+    "相关",
+    "能力",
+    "熟练",
+    "熟悉",
+    "专业",
+    "学徒",
+    "实习",
+    "基地",
+    "培训",
+    "课程",
+    "吉林",
+    "吉林市",
+    "演示",
+    "技术",
+    "应用",
+];
+
+/// The key terms of a demand: the words (two characters or more) of its
+/// title and skills, in order, without general words, at most
+/// [`MAX_TERMS`].
+pub fn key_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut terms = Vec::new();
+    for text in texts {
+        for token in search::analysis::words(text) {
+            let term = token.text;
+            if term.chars().count() < 2 || GENERAL_TERMS.contains(&term.as_str()) {
+                continue;
+            }
+            if seen.insert(term.clone()) {
+                terms.push(term);
+            }
+            if terms.len() == MAX_TERMS {
+                return terms;
+            }
+        }
+    }
+    terms
+}
+
+/// Every region with the region at the top of its tree.
+pub async fn places<C: ConnectionTrait>(db: &C) -> Result<HashMap<i32, Place>, DbErr> {
+    let regions: HashMap<i32, Option<i32>> = region::Entity::find()
+        .select_only()
+        .column(region::Column::Id)
+        .column(region::Column::ParentId)
+        .into_tuple::<(i32, Option<i32>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let root = |mut id: i32| {
+        for _ in 0..16 {
+            match regions.get(&id).copied().flatten() {
+                Some(parent) => id = parent,
+                None => break,
+            }
+        }
+        id
+    };
+    Ok(regions
+        .keys()
+        .map(|id| {
+            (
+                *id,
+                Place {
+                    region_id: *id,
+                    root_id: root(*id),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Per owner, the occupations linked in `table` (all provenances).
+pub async fn occupation_links<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    owners: &[i32],
+) -> Result<HashMap<i32, Vec<OccupationLink>>, DbErr> {
+    let mut links: HashMap<i32, Vec<OccupationLink>> = HashMap::new();
+    for chunk in owners.chunks(CHUNK) {
+        let select = Query::select()
+            .column((table, owner_column))
+            .column(("occupation", "id"))
+            .column(("occupation", "code"))
+            .column(("occupation", "minor_code"))
+            .column(("occupation", "medium_code"))
+            .column((table, "provenance"))
+            .column((table, "confidence"))
+            .from(table)
+            .inner_join(
+                "occupation",
+                Expr::col(("occupation", "id")).equals((table, "occupation_id")),
+            )
+            .and_where(Expr::col((table, owner_column)).is_in(chunk.iter().copied()))
+            .take();
+        for row in db.query_all(&select).await? {
+            let owner: i32 = row.try_get_by_index(0)?;
+            let provenance: String = row.try_get_by_index(5)?;
+            links.entry(owner).or_default().push(OccupationLink {
+                occupation_id: row.try_get_by_index(1)?,
+                code: row.try_get_by_index(2)?,
+                minor_code: row.try_get_by_index(3)?,
+                medium_code: row.try_get_by_index(4)?,
+                provenance: parse_provenance(&provenance),
+                confidence: row.try_get_by_index(6)?,
+            });
+        }
+    }
+    for list in links.values_mut() {
+        list.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    Ok(links)
+}
+
+fn parse_provenance(value: &str) -> LinkProvenance {
+    match value {
+        "SUGGESTED" => LinkProvenance::Suggested,
+        "CONFIRMED" => LinkProvenance::Confirmed,
+        "IMPORTED" => LinkProvenance::Imported,
+        _ => LinkProvenance::Declared,
+    }
+}
+
+/// Per owner, the targets of a link table (the owner's links only).
+async fn targets<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    target_column: &'static str,
+    owners: &[i32],
+) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+    let mut links: HashMap<i32, Vec<i32>> = HashMap::new();
+    for chunk in owners.chunks(CHUNK) {
+        let select = Query::select()
+            .column(owner_column)
+            .column(target_column)
+            .from(table)
+            .and_where(Expr::col(owner_column).is_in(chunk.iter().copied()))
+            .and_where(Expr::col("provenance").ne("SUGGESTED"))
+            .take();
+        for row in db.query_all(&select).await? {
+            links
+                .entry(row.try_get_by_index(0)?)
+                .or_default()
+                .push(row.try_get_by_index(1)?);
+        }
+    }
+    Ok(links)
+}
+
+fn lowercase_text(parts: &[&str]) -> String {
+    parts.join("\n").to_lowercase()
+}
+
+fn skills_of(posting: &demand_posting::Model) -> Vec<String> {
+    serde_json::from_value(posting.skills.clone()).unwrap_or_default()
+}
+
+/// Profiles of demand postings.
+pub async fn postings<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<demand_posting::Entity, _>(db, ids).await?;
+    let ids: Vec<i32> = rows.keys().copied().collect();
+    let mut occupations = occupation_links(db, "posting_occupation", "posting_id", &ids).await?;
+    let mut certificates = targets(
+        db,
+        "posting_certificate",
+        "posting_id",
+        "certificate_id",
+        &ids,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, posting)| {
+            let skills = skills_of(&posting);
+            let mut texts: Vec<&str> = vec![&posting.title];
+            texts.extend(skills.iter().map(String::as_str));
+            let terms = key_terms(texts.iter().copied());
+            texts.push(&posting.description);
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::DemandPosting,
+                    id,
+                    text: lowercase_text(&texts),
+                    terms,
+                    occupations: occupations.remove(&id).unwrap_or_default(),
+                    certificates: Some(certificates.remove(&id).unwrap_or_default()),
+                    place: posting.region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: posting.education_level.map(requirement_rank),
+                    capacity: posting.headcount,
+                    open: posting.status == entity::enums::PostingStatus::Published
+                        && posting
+                            .valid_until
+                            .is_none_or(|until| until >= chrono::Utc::now().date_naive()),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Profiles of programs: the college's region, the catalogue level.
+pub async fn programs<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<program::Entity, _>(db, ids).await?;
+    let ids: Vec<i32> = rows.keys().copied().collect();
+    let college_ids: Vec<i32> = rows.values().map(|p| p.college_id).collect();
+    let colleges = rows_by_id::<college::Entity, _>(db, &college_ids).await?;
+    let entry_ids: Vec<i32> = rows.values().filter_map(|p| p.catalogue_entry_id).collect();
+    let entries = rows_by_id::<catalogue_entry::Entity, _>(db, &entry_ids).await?;
+    let mut occupations = occupation_links(db, "program_occupation", "program_id", &ids).await?;
+    let mut certificates = targets(
+        db,
+        "program_certificate",
+        "program_id",
+        "certificate_id",
+        &ids,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, program)| {
+            let entry = program.catalogue_entry_id.and_then(|e| entries.get(&e));
+            let entry_name = entry.map(|e| e.name.as_str()).unwrap_or_default();
+            let region_id = colleges.get(&program.college_id).and_then(|c| c.region_id);
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::Program,
+                    id,
+                    text: lowercase_text(&[&program.name, entry_name, &program.description]),
+                    terms: key_terms([program.name.as_str()]),
+                    occupations: occupations.remove(&id).unwrap_or_default(),
+                    certificates: Some(certificates.remove(&id).unwrap_or_default()),
+                    place: region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: entry.map(|e| catalogue_rank(e.education_level)),
+                    capacity: program.graduates_per_year,
+                    open: true,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Profiles of apprenticeship offers: no certificates, no education level.
+pub async fn offers<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<apprenticeship_offer::Entity, _>(db, ids).await?;
+    let ids: Vec<i32> = rows.keys().copied().collect();
+    let mut occupations = occupation_links(db, "offer_occupation", "offer_id", &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, offer)| {
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::ApprenticeshipOffer,
+                    id,
+                    text: lowercase_text(&[&offer.title, &offer.description]),
+                    terms: key_terms([offer.title.as_str()]),
+                    occupations: occupations.remove(&id).unwrap_or_default(),
+                    certificates: None,
+                    place: offer.region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: None,
+                    capacity: Some(offer.places),
+                    open: true,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Profiles of training courses: occupations through the certificate the
+/// course prepares for; region of the course or else of its provider.
+pub async fn courses<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<training_course::Entity, _>(db, ids).await?;
+    let provider_ids: Vec<i32> = rows.values().map(|c| c.provider_id).collect();
+    let providers = rows_by_id::<college::Entity, _>(db, &provider_ids).await?;
+    let certificate_ids: Vec<i32> = rows.values().filter_map(|c| c.certificate_id).collect();
+    let certificate_occupations = occupation_links(
+        db,
+        "certificate_occupation",
+        "certificate_id",
+        &certificate_ids,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, course)| {
+            let region_id = course
+                .region_id
+                .or_else(|| providers.get(&course.provider_id).and_then(|p| p.region_id));
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::TrainingCourse,
+                    id,
+                    text: lowercase_text(&[&course.title, &course.description]),
+                    terms: key_terms([course.title.as_str()]),
+                    occupations: course
+                        .certificate_id
+                        .and_then(|c| certificate_occupations.get(&c).cloned())
+                        .unwrap_or_default(),
+                    certificates: Some(course.certificate_id.into_iter().collect()),
+                    place: region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: None,
+                    capacity: Some(course.capacity),
+                    open: true,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Profiles of objects of one kind.
+pub async fn of_kind<C: ConnectionTrait>(
+    db: &C,
+    kind: SubjectKind,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    match kind {
+        SubjectKind::DemandPosting => postings(db, ids, places).await,
+        SubjectKind::Program => programs(db, ids, places).await,
+        SubjectKind::ApprenticeshipOffer => offers(db, ids, places).await,
+        SubjectKind::TrainingCourse => courses(db, ids, places).await,
+    }
+}
