@@ -51,6 +51,19 @@ pub trait Link: EntityTrait {
     fn is_suggestion(_model: &Self::Model) -> bool {
         false
     }
+    /// Where the link came from, in tables that record it.
+    fn provenance(_model: &Self::Model) -> Option<Provenance> {
+        None
+    }
+}
+
+/// Where a link came from and when it was set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Provenance {
+    pub target: i32,
+    pub provenance: entity::enums::LinkProvenance,
+    pub confidence: Option<f64>,
+    pub linked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 macro_rules! link {
@@ -67,6 +80,14 @@ macro_rules! link {
             }
             fn is_suggestion(model: &Self::Model) -> bool {
                 model.provenance == entity::enums::LinkProvenance::Suggested
+            }
+            fn provenance(model: &Self::Model) -> Option<Provenance> {
+                Some(Provenance {
+                    target: model.$target_field,
+                    provenance: model.provenance,
+                    confidence: model.confidence,
+                    linked_at: model.linked_at,
+                })
             }
         }
     )*};
@@ -136,6 +157,34 @@ where
     }
     for targets in links.values_mut() {
         targets.sort_unstable();
+    }
+    Ok(links)
+}
+
+/// Per owner, every link of `L` (suggestions included) with its
+/// provenance, in target order.
+pub async fn provenance_of<L, C>(
+    db: &C,
+    owners: &[i32],
+) -> Result<HashMap<i32, Vec<Provenance>>, DbErr>
+where
+    L: Link,
+    C: ConnectionTrait,
+{
+    let mut links: HashMap<i32, Vec<Provenance>> = HashMap::new();
+    for chunk in owners.chunks(CHUNK) {
+        for row in L::find()
+            .filter(L::owner_column().is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            if let Some(provenance) = L::provenance(&row) {
+                links.entry(L::owner(&row)).or_default().push(provenance);
+            }
+        }
+    }
+    for list in links.values_mut() {
+        list.sort_by_key(|link| link.target);
     }
     Ok(links)
 }

@@ -25,6 +25,7 @@ pub struct Application {
     indexer: Arc<Indexer>,
     cors: poem::middleware::Cors,
     http: Arc<crate::http::HttpState>,
+    index_poll: std::time::Duration,
 }
 
 impl Application {
@@ -94,6 +95,7 @@ impl Application {
             indexer,
             cors,
             http,
+            index_poll: settings.index_poll,
         })
     }
 
@@ -119,6 +121,8 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let indexing = self.indexer.spawn();
+        let suggesting =
+            crate::matching::suggest::spawn(self.db.clone(), self.indexer.clone(), self.index_poll);
         let routes = crate::http::routes(
             self.schema,
             self.db,
@@ -138,6 +142,7 @@ impl Application {
         // whatever the change log holds, so the next start has nothing to
         // catch up on.
         indexing.abort();
+        suggesting.abort();
         let _ = indexing.await;
         if let Err(error) = self.indexer.catch_up().await {
             tracing::warn!(error = %format!("{error:#}"), "the last indexing before shutdown failed");

@@ -30,6 +30,9 @@ pub struct Model {
     pub source: RecordSource,
     pub source_key: Option<String>,
     pub published_at: Option<DateTimeUtc>,
+    /// When the hub last suggested occupations for the text (`None`: not
+    /// yet, or the text changed since).
+    pub suggested_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

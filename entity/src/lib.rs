@@ -42,5 +42,7 @@ pub mod program_certificate;
 pub mod program_occupation;
 /// A region of 吉林市.
 pub mod region;
+/// An occupation an owner rejected as a suggestion for a posting or program.
+pub mod rejected_suggestion;
 /// A public training course (社会化培训) run by a college or training base.
 pub mod training_course;

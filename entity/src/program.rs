@@ -19,6 +19,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub source: RecordSource,
+    /// When the hub last suggested occupations for the text (`None`: not
+    /// yet, or the text changed since).
+    pub suggested_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

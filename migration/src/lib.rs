@@ -10,6 +10,7 @@ mod m20261126_000004_create_change_log;
 mod m20261126_000005_seed_jilin_regions;
 mod m20261127_000006_create_api_tokens;
 mod m20261127_000007_link_provenance;
+mod m20261127_000008_suggestion_state;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_seed_jilin_regions::Migration),
             Box::new(m20261127_000006_create_api_tokens::Migration),
             Box::new(m20261127_000007_link_provenance::Migration),
+            Box::new(m20261127_000008_suggestion_state::Migration),
         ]
     }
 }

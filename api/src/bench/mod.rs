@@ -6,4 +6,5 @@ pub mod corpus;
 pub mod load;
 pub mod performance;
 pub mod relevance;
+pub mod suggestions;
 pub mod writes;

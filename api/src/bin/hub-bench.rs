@@ -6,6 +6,8 @@
 //! generated postings, against SQLite FTS5 (trigram) in the same run.
 //! `hub-bench writes` — postings stored per second by concurrent writers
 //! over HTTP, against one writer in the same run, on SQLite and PostgreSQL.
+//! `hub-bench suggestions` — occupation suggestions for the imported
+//! postings: postings/s and top-1 accuracy on judged titles.
 //! `hub-bench load` — a bounded load run from this process against a
 //! separate hub process: mixed reads, searches, writes and refusals.
 
@@ -78,6 +80,13 @@ enum Command {
         #[arg(long, env = "HUB_BENCH_POSTGRES_URL")]
         postgres_url: Option<String>,
     },
+    /// Occupation suggestions for the real imported postings: time and
+    /// top-1 accuracy on postings with a judged title.
+    Suggestions {
+        /// The folder of the repository's judgements.
+        #[arg(long, default_value = "search/eval")]
+        eval: PathBuf,
+    },
     /// Mixed load with the demo tokens against a separate hub process.
     Load {
         #[arg(long, default_value_t = 8)]
@@ -127,6 +136,13 @@ async fn main() -> ExitCode {
                 postgres_url,
             };
             hub::bench::writes::run(&options).await
+        }
+        Command::Suggestions { eval } => {
+            hub::bench::suggestions::run(&hub::bench::suggestions::Options {
+                data: cli.data.clone(),
+                eval,
+            })
+            .await
         }
         Command::Load { clients, requests } => {
             hub::bench::load::run(&hub::bench::load::Options { clients, requests }).await

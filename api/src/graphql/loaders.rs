@@ -70,6 +70,54 @@ where
     }
 }
 
+/// Loads, per owner, every link of a link table with its provenance.
+pub struct ProvenanceLoader<L> {
+    db: DatabaseConnection,
+    link: PhantomData<fn() -> L>,
+}
+
+impl<L> ProvenanceLoader<L> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            link: PhantomData,
+        }
+    }
+}
+
+impl<L> Loader<i32> for ProvenanceLoader<L>
+where
+    L: Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    type Value = Vec<crate::relations::Provenance>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[i32],
+    ) -> Result<HashMap<i32, Vec<crate::relations::Provenance>>, Self::Error> {
+        crate::relations::provenance_of::<L, _>(&self.db, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Every link of `owner` in `L` with its provenance.
+pub async fn load_provenance<L>(
+    ctx: &Context<'_>,
+    owner: i32,
+) -> ApiResult<Vec<crate::relations::Provenance>>
+where
+    L: Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    Ok(loader::<ProvenanceLoader<L>>(ctx)?
+        .load_one(owner)
+        .await?
+        .unwrap_or_default())
+}
+
 /// The database handle of the schema.
 /// Who the request acts as (the HTTP layer sets it; anonymous otherwise).
 pub fn actor<'a>(ctx: &Context<'a>) -> &'a crate::access::Actor {
@@ -177,6 +225,19 @@ pub fn register<Q, M, S>(
         demand_posting,
         apprenticeship_offer,
         training_course
+    );
+    macro_rules! provenance {
+        ($builder:ident, $($module:ident),*) => {
+            $builder$(.data(DataLoader::new(ProvenanceLoader::<entity::$module::Entity>::new(db.clone()), tokio::spawn).delay(BATCH_WINDOW)))*
+        };
+    }
+    let builder = provenance!(
+        builder,
+        program_certificate,
+        program_occupation,
+        posting_occupation,
+        posting_certificate,
+        offer_occupation
     );
     links!(
         builder,

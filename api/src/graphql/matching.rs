@@ -464,3 +464,282 @@ pub async fn matches(
     );
     Ok(connection)
 }
+
+/// 一条职业关联及其来源。
+pub struct OccupationLink(pub crate::relations::Provenance);
+
+#[Object]
+impl OccupationLink {
+    async fn occupation(&self, ctx: &Context<'_>) -> Result<Option<Occupation>> {
+        Ok(load_one::<occupation::Entity>(ctx, self.0.target)
+            .await?
+            .map(Occupation))
+    }
+    /// 来源：填报、确认的推荐、系统推荐（未确认）或导入。
+    async fn provenance(&self) -> LinkProvenance {
+        self.0.provenance.into()
+    }
+    /// 系统推荐的把握（0 到 1）；填报的关联为空。
+    async fn confidence(&self) -> Option<f64> {
+        self.0.confidence
+    }
+    /// 设定的时间（早于来源记录的关联为空）。
+    async fn linked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.linked_at
+    }
+}
+
+/// 一条证书关联及其来源。
+pub struct CertificateLink(pub crate::relations::Provenance);
+
+#[Object]
+impl CertificateLink {
+    async fn certificate(&self, ctx: &Context<'_>) -> Result<Option<Certificate>> {
+        Ok(load_one::<certificate::Entity>(ctx, self.0.target)
+            .await?
+            .map(Certificate))
+    }
+    async fn provenance(&self) -> LinkProvenance {
+        self.0.provenance.into()
+    }
+    async fn linked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.linked_at
+    }
+}
+
+/// 推荐的职业。
+pub struct OccupationSuggestion {
+    suggestion: matching::suggest::Suggestion,
+    stored: bool,
+}
+
+#[Object]
+impl OccupationSuggestion {
+    async fn occupation(&self, ctx: &Context<'_>) -> Result<Option<Occupation>> {
+        Ok(
+            load_one::<occupation::Entity>(ctx, self.suggestion.occupation_id)
+                .await?
+                .map(Occupation),
+        )
+    }
+    /// 把握（0 到 1）：该职业在前 10 个候选职业的相关度中所占的份额；一个职业
+    /// 明显突出时高，多个职业同样相符时低。不是概率。
+    async fn confidence(&self) -> f64 {
+        self.suggestion.confidence
+    }
+    /// 是否已作为「系统推荐」关联保存（匹配与供需缺口按 0.6 计入）。
+    async fn stored(&self) -> bool {
+        self.stored
+    }
+}
+
+/// Most suggestions one request may ask for.
+pub const MAX_SUGGESTIONS: i32 = 20;
+/// Longest text `suggestOccupations` takes, in characters.
+pub const MAX_SUGGESTION_TEXT: usize = 10_000;
+
+fn suggestion_count(first: Option<i32>) -> ApiResult<usize> {
+    let first = first.unwrap_or(5);
+    if !(1..=MAX_SUGGESTIONS).contains(&first) {
+        return Err(ApiError::bad_input(format!(
+            "`first` must be between 1 and {MAX_SUGGESTIONS}, got {first}"
+        )));
+    }
+    Ok(first as usize)
+}
+
+/// Suggestions for a stored posting or program: its own occupations and
+/// the rejected ones left out.
+pub async fn suggested_for(
+    ctx: &Context<'_>,
+    kind: SubjectKind,
+    id: i32,
+    texts: &[String],
+    links: &[crate::relations::Provenance],
+    first: Option<i32>,
+) -> ApiResult<Vec<OccupationSuggestion>> {
+    let first = suggestion_count(first)?;
+    let db = database(ctx)?;
+    let mut excluded: std::collections::HashSet<i32> = matching::suggest::rejected(db, kind, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    excluded.extend(
+        links
+            .iter()
+            .filter(|l| l.provenance != entity::enums::LinkProvenance::Suggested)
+            .map(|l| l.target),
+    );
+    let stored: std::collections::HashSet<i32> = links
+        .iter()
+        .filter(|l| l.provenance == entity::enums::LinkProvenance::Suggested)
+        .map(|l| l.target)
+        .collect();
+    let index = indexer(ctx)?.index().clone();
+    let found = matching::suggest::for_texts(&index, texts, first, &excluded)
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(found
+        .into_iter()
+        .map(|suggestion| OccupationSuggestion {
+            stored: stored.contains(&suggestion.occupation_id),
+            suggestion,
+        })
+        .collect())
+}
+
+#[derive(Default)]
+pub struct MatchingQuery;
+
+#[Object]
+impl MatchingQuery {
+    /// 职业推荐：为一段文本（岗位名称、岗位描述、专业名称与简介）推荐《职业分类
+    /// 大典（2022年版）》中的职业，按相关度排序，附把握。文本最多 10000 字
+    /// （超过 32 字按其中最有区分度的词检索）。
+    async fn suggest_occupations(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        #[graphql(desc = "推荐个数，默认 5，最多 20。")] first: Option<i32>,
+    ) -> Result<Vec<OccupationSuggestion>> {
+        let first = suggestion_count(first)?;
+        let length = text.chars().count();
+        if length > MAX_SUGGESTION_TEXT {
+            return Err(ApiError::bad_input(format!(
+                "`text` is {length} characters long; at most {MAX_SUGGESTION_TEXT} are taken"
+            ))
+            .into());
+        }
+        if text.trim().is_empty() {
+            return Err(
+                ApiError::bad_input("`text` is empty: give a title or a description").into(),
+            );
+        }
+        let index = indexer(ctx)?.index().clone();
+        let found = matching::suggest::for_text(&index, &text, first, &Default::default())
+            .await
+            .map_err(ApiError::Internal)?;
+        Ok(found
+            .into_iter()
+            .map(|suggestion| OccupationSuggestion {
+                suggestion,
+                stored: false,
+            })
+            .collect())
+    }
+}
+
+/// Input of `confirmOccupationSuggestion` and `rejectOccupationSuggestion`.
+#[derive(InputObject)]
+pub struct OccupationSuggestionInput {
+    /// 需求信息或专业的 ID。
+    pub subject_id: ID,
+    /// 推荐的职业编码，如 `6-18-01-01`。
+    pub occupation_code: String,
+}
+
+/// The posting's or program's occupation links after the answer.
+#[derive(SimpleObject)]
+pub struct OccupationSuggestionPayload {
+    /// 回答后的全部职业关联（含来源）；有 `userErrors` 时为空。
+    pub occupation_links: Option<Vec<OccupationLink>>,
+    pub user_errors: Vec<super::common::UserError>,
+}
+
+#[derive(Default)]
+pub struct MatchingMutation;
+
+async fn answer(
+    ctx: &Context<'_>,
+    input: OccupationSuggestionInput,
+    confirm: bool,
+) -> Result<OccupationSuggestionPayload> {
+    use crate::services::suggestions::{self, Subject};
+    let subject = match crate::ids::decode_any(input.subject_id.as_str()) {
+        Some((NodeKind::DemandPosting, id)) => Subject {
+            kind: SubjectKind::DemandPosting,
+            id,
+        },
+        Some((NodeKind::Program, id)) => Subject {
+            kind: SubjectKind::Program,
+            id,
+        },
+        _ => {
+            return Ok(OccupationSuggestionPayload {
+                occupation_links: None,
+                user_errors: vec![super::common::UserError {
+                    field: Some(vec!["input".to_string(), "subjectId".to_string()]),
+                    code: crate::services::UserErrorCode::Invalid,
+                    message: format!(
+                        "`{}` 不是需求信息或专业的 ID (not a DemandPosting or Program id)",
+                        input.subject_id.as_str()
+                    ),
+                }],
+            })
+        }
+    };
+    let db = database(ctx)?;
+    let actor = super::loaders::actor(ctx);
+    let result = if confirm {
+        suggestions::confirm(db, actor, subject, &input.occupation_code).await
+    } else {
+        suggestions::reject(db, actor, subject, &input.occupation_code).await
+    };
+    let (done, user_errors) = super::common::outcome(result, |()| ())?;
+    if done.is_none() {
+        return Ok(OccupationSuggestionPayload {
+            occupation_links: None,
+            user_errors,
+        });
+    }
+    super::search::after_write(ctx, false).await?;
+    let links = match subject.kind {
+        SubjectKind::DemandPosting => {
+            crate::relations::provenance_of::<entity::posting_occupation::Entity, _>(
+                db,
+                &[subject.id],
+            )
+            .await?
+        }
+        _ => {
+            crate::relations::provenance_of::<entity::program_occupation::Entity, _>(
+                db,
+                &[subject.id],
+            )
+            .await?
+        }
+    };
+    Ok(OccupationSuggestionPayload {
+        occupation_links: Some(
+            links
+                .get(&subject.id)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(OccupationLink)
+                .collect(),
+        ),
+        user_errors,
+    })
+}
+
+#[Object]
+impl MatchingMutation {
+    /// 确认一条推荐职业：它成为所有者的职业（来源「确认的推荐」），其余推荐随之撤下。
+    async fn confirm_occupation_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        input: OccupationSuggestionInput,
+    ) -> Result<OccupationSuggestionPayload> {
+        answer(ctx, input, true).await
+    }
+
+    /// 拒绝一条推荐职业：不再为该对象推荐它，系统改推下一个。
+    async fn reject_occupation_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        input: OccupationSuggestionInput,
+    ) -> Result<OccupationSuggestionPayload> {
+        answer(ctx, input, false).await
+    }
+}

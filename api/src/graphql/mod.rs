@@ -32,6 +32,7 @@ pub struct QueryRoot(
     postings::PostingQuery,
     supply::SupplyQuery,
     search::SearchQuery,
+    matching::MatchingQuery,
     accounts::AccountQuery,
 );
 
@@ -40,6 +41,7 @@ pub struct MutationRoot(
     postings::PostingMutation,
     programs::ProgramMutation,
     supply::SupplyMutation,
+    matching::MatchingMutation,
     accounts::AccountMutation,
 );
 

@@ -135,6 +135,51 @@ impl DemandPosting {
             load_linked::<posting_certificate::Entity, certificate::Entity>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Certificate).collect())
     }
+    /// 职业关联及其来源（含系统推荐、未确认的）。
+    async fn occupation_links(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::matching::OccupationLink>> {
+        Ok(
+            super::loaders::load_provenance::<posting_occupation::Entity>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(super::matching::OccupationLink)
+                .collect(),
+        )
+    }
+    /// 证书关联及其来源。
+    async fn certificate_links(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::matching::CertificateLink>> {
+        Ok(
+            super::loaders::load_provenance::<posting_certificate::Entity>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(super::matching::CertificateLink)
+                .collect(),
+        )
+    }
+    /// 推荐职业：根据岗位名称（找不到时连同描述）推荐，不含已有的和被拒绝的；
+    /// `stored` 的一条已作为系统推荐关联保存。
+    async fn suggested_occupations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "推荐个数，默认 5，最多 20。")] first: Option<i32>,
+    ) -> Result<Vec<super::matching::OccupationSuggestion>> {
+        let links =
+            super::loaders::load_provenance::<posting_occupation::Entity>(ctx, self.0.id).await?;
+        Ok(super::matching::suggested_for(
+            ctx,
+            crate::matching::SubjectKind::DemandPosting,
+            self.0.id,
+            &crate::matching::suggest::posting_texts(&self.0),
+            &links,
+            first,
+        )
+        .await?)
+    }
     /// 匹配：按得分排序的能供给这一需求的专业、学徒岗位与实习基地、培训课程，每项附得分的组成与依据（见 README「匹配」）。
     /// 刚创建的对象也能匹配。
     #[graphql(

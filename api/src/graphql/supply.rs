@@ -94,6 +94,19 @@ impl ApprenticeshipOffer {
             load_linked::<offer_occupation::Entity, occupation::Entity>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Occupation).collect())
     }
+    /// 职业关联及其来源。
+    async fn occupation_links(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::matching::OccupationLink>> {
+        Ok(
+            super::loaders::load_provenance::<offer_occupation::Entity>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(super::matching::OccupationLink)
+                .collect(),
+        )
+    }
     /// 匹配：按得分排序的能输送学徒或实习生的专业，每项附得分的组成与依据（见 README「匹配」）。
     /// 刚创建的对象也能匹配。
     #[graphql(

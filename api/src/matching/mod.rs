@@ -6,10 +6,13 @@
 //! - [`score`]: one demand against one supply, pure.
 //! - [`profiles`]: what scoring needs of stored objects, loaded in batches.
 //! - [`candidates`]: what to score for a subject, and the ranked result.
+//! - [`suggest`]: occupations suggested for a text, stored for postings
+//!   and programs without occupations of their owner's.
 
 pub mod candidates;
 pub mod profiles;
 pub mod score;
+pub mod suggest;
 pub mod weights;
 
 pub use candidates::Role;

@@ -9,6 +9,7 @@ pub mod offers;
 pub mod organisations;
 pub mod postings;
 pub mod programs;
+pub mod suggestions;
 pub mod write;
 
 pub use write::{begin, Write};
@@ -231,9 +232,9 @@ pub const PROVENANCE_TABLES: [&str; 6] = [
 ];
 
 /// Sets the links of `owner_id` in a link table to `targets`, as its owner
-/// declares them. In a table with provenance, the hub's own suggestions
-/// (`SUGGESTED`) for other targets stay, a suggestion the owner now lists
-/// becomes `DECLARED`, and links kept keep their provenance and date.
+/// declares them. In a table with provenance, links kept keep their
+/// provenance and date, new ones are `DECLARED`, and the hub's own
+/// suggestions (`SUGGESTED`) stay only while the owner lists none.
 pub async fn replace_links<C: ConnectionTrait>(
     db: &C,
     table: &'static str,
@@ -255,8 +256,14 @@ pub async fn replace_links<C: ConnectionTrait>(
             .into_iter()
             .filter(|target| unique.contains(target))
             .collect();
-        // Drop the owner's links no longer listed, and suggestions the
-        // owner now declares (inserted again below as declared).
+        // Drop the owner's links no longer listed; once the owner lists
+        // any, the hub's suggestions have served (they are made only for
+        // objects without the owner's own).
+        let suggestions = if unique.is_empty() {
+            sea_orm::Condition::all().add(Expr::val(1).eq(0))
+        } else {
+            sea_orm::Condition::all().add(Expr::col("provenance").eq(SUGGESTED))
+        };
         delete.cond_where(
             sea_orm::Condition::any()
                 .add(
@@ -264,11 +271,7 @@ pub async fn replace_links<C: ConnectionTrait>(
                         .add(Expr::col("provenance").ne(SUGGESTED))
                         .add(Expr::col(target_column).is_not_in(kept.iter().copied())),
                 )
-                .add(
-                    sea_orm::Condition::all()
-                        .add(Expr::col("provenance").eq(SUGGESTED))
-                        .add(Expr::col(target_column).is_in(unique.iter().copied())),
-                ),
+                .add(suggestions),
         );
     }
     db.execute(&delete).await?;
@@ -301,6 +304,70 @@ pub async fn replace_links<C: ConnectionTrait>(
 
 /// The stored value of a suggested link's provenance.
 const SUGGESTED: &str = "SUGGESTED";
+
+/// Inserts one occupation link with its provenance, set now.
+pub async fn insert_occupation_link<C: ConnectionTrait>(
+    db: &C,
+    (table, owner_column): (&'static str, &'static str),
+    owner_id: i32,
+    occupation_id: i32,
+    provenance: &'static str,
+    confidence: Option<f64>,
+) -> Result<(), DbErr> {
+    db.execute(
+        &Query::insert()
+            .into_table(table)
+            .columns([
+                owner_column,
+                "occupation_id",
+                "provenance",
+                "confidence",
+                "linked_at",
+            ])
+            .values_panic([
+                owner_id.into(),
+                occupation_id.into(),
+                provenance.into(),
+                confidence.into(),
+                chrono::Utc::now().into(),
+            ])
+            .take(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A posting's or program's text changed: its suggested occupations are
+/// dropped and the suggester computes them again
+/// (`crate::matching::suggest`).
+pub async fn forget_suggestions<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    entity_table: &'static str,
+    id: i32,
+) -> Result<(), DbErr> {
+    db.execute(
+        &Query::delete()
+            .from_table(table)
+            .and_where(Expr::col(owner_column).eq(id))
+            .and_where(Expr::col("provenance").eq(SUGGESTED))
+            .take(),
+    )
+    .await?;
+    db.execute(
+        &Query::update()
+            .table(entity_table)
+            .value(
+                "suggested_at",
+                Option::<chrono::DateTime<chrono::Utc>>::None,
+            )
+            .and_where(Expr::col("id").eq(id))
+            .take(),
+    )
+    .await?;
+    Ok(())
+}
 
 /// Checks that a region exists.
 pub async fn check_region<C: ConnectionTrait>(

@@ -10,9 +10,9 @@ use entity::{
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
-    begin, check_certificates, check_exists, check_labels, check_region, linked_ids,
-    linked_occupation_codes, replace_links, resolve_occupation_codes, signed_in, ServiceError,
-    ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
+    begin, check_certificates, check_exists, check_labels, check_region, forget_suggestions,
+    linked_ids, linked_occupation_codes, replace_links, resolve_occupation_codes, signed_in,
+    ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "DemandPosting";
@@ -297,7 +297,18 @@ pub async fn update<C: TransactionTrait>(
     }
     let links_changed = changes.occupation_codes.is_some() || changes.certificate_ids.is_some();
     let mut draft = draft_of(txn, &posting).await?;
+    let text_before = (
+        draft.title.clone(),
+        draft.description.clone(),
+        draft.skills.clone(),
+    );
     draft.apply(changes);
+    let text_changed = text_before
+        != (
+            draft.title.clone(),
+            draft.description.clone(),
+            draft.skills.clone(),
+        );
     authorize(
         txn,
         actor,
@@ -340,6 +351,16 @@ pub async fn update<C: TransactionTrait>(
             "certificate_id",
             id,
             &draft.certificate_ids,
+        )
+        .await?;
+    }
+    if text_changed {
+        forget_suggestions(
+            txn,
+            "posting_occupation",
+            "posting_id",
+            "demand_posting",
+            id,
         )
         .await?;
     }

@@ -13,9 +13,9 @@ use sea_orm::{
 };
 
 use super::{
-    begin, check_certificates, check_exists, linked_ids, linked_occupation_codes, replace_links,
-    resolve_catalogue_code, resolve_occupation_codes, signed_in, ServiceError, ServiceResult,
-    UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
+    begin, check_certificates, check_exists, forget_suggestions, linked_ids,
+    linked_occupation_codes, replace_links, resolve_catalogue_code, resolve_occupation_codes,
+    signed_in, ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
 pub const ENTITY: &str = "Program";
@@ -246,6 +246,7 @@ pub async fn update<C: TransactionTrait>(
         },
     };
     let checked = validate(txn, &draft, Some(id)).await?;
+    let text_before = (existing.name.clone(), existing.description.clone());
     let mut active = existing.into_active_model();
     active.catalogue_entry_id = Set(checked.catalogue_entry_id);
     active.name = Set(checked.name.clone());
@@ -255,6 +256,11 @@ pub async fn update<C: TransactionTrait>(
     active.updated_at = Set(Utc::now());
     let model = active.update(txn).await?;
     write_links(txn, id, &checked, &draft.certificate_ids).await?;
+    if (model.name.as_str(), model.description.as_str())
+        != (text_before.0.as_str(), text_before.1.as_str())
+    {
+        forget_suggestions(txn, "program_occupation", "program_id", "program", id).await?;
+    }
     write.record(ENTITY, id, ChangeOperation::Update);
     write.commit().await?;
     Ok(model)

@@ -21,3 +21,4 @@ mod relevance;
 mod schema;
 mod search;
 mod subscriptions;
+mod suggestions;

@@ -209,6 +209,14 @@ async fn request(
                 json!({ "id": id }),
             );
         }
+        "confirmOccupationSuggestion" | "rejectOccupationSuggestion" => {
+            // Answering a suggestion for a posting is the posting owner's.
+            let id = draft_posting(admin, ids, owner).await;
+            return (
+                format!("mutation($id: ID!) {{ {mutation}(input: {{ subjectId: $id, occupationCode: \"6-18-01-01\" }}) {{ userErrors {{ code }} }} }}"),
+                json!({ "id": id }),
+            );
+        }
         "createProgram" => {
             return (
                 format!("mutation($id: ID!) {{ createProgram(input: {{ collegeId: $id, catalogueCode: \"460301\", name: \"矩阵专业{n}\" }}) {{ userErrors {{ code }} }} }}"),
@@ -284,7 +292,7 @@ async fn request(
 
 /// The expected answer of a cell: written out per role.
 fn expected(role: &str, mutation: &str, owner: Owner) -> Expect {
-    let posting = mutation.ends_with("DemandPosting");
+    let posting = mutation.ends_with("DemandPosting") || mutation.ends_with("OccupationSuggestion");
     let college_owned = matches!(
         mutation,
         "createProgram" | "updateProgram" | "createTrainingCourse" | "updateTrainingCourse"
@@ -384,7 +392,7 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
         ("revoked", Some(&revoked)),
     ];
     let mutations = schema_mutations(&admin).await;
-    assert_eq!(mutations.len(), 18, "{mutations:?}");
+    assert_eq!(mutations.len(), 20, "{mutations:?}");
     let mut n = 0;
     let mut wrong = Vec::new();
     for mutation in &mutations {
