@@ -105,6 +105,11 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenCommand,
     },
+    /// Export tables as CSV: `hub export gap --from ... --to ...`.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Regenerate the built-in reference tables (codes, names, hierarchy of
     /// the program catalogue and the occupation classification) from the
     /// source files, for maintainers; see scripts/refresh-reference-tables.
@@ -120,6 +125,30 @@ pub enum Command {
 }
 
 /// `hub token ...`.
+/// What `hub export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The supply–demand gap as CSV (UTF-8 with BOM, for Excel and WPS).
+    Gap {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// A region code (it and the regions under it), e.g. 220200.
+        #[arg(long)]
+        region: Option<String>,
+        /// OCCUPATION, OCCUPATION_MINOR, OCCUPATION_MEDIUM,
+        /// OCCUPATION_MAJOR, CATALOGUE_CLASS or CATALOGUE_CATEGORY.
+        #[arg(long, default_value = "OCCUPATION")]
+        group_by: crate::matching::gap::Grouping,
+        /// Where to write (standard output when left out).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Create a token and print it (shown this once; only its hash is kept).
@@ -320,6 +349,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Token { action }) => {
             let db = open_database(&cli).await?;
             token_command(&db, action).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export {
+            what:
+                ExportCommand::Gap {
+                    from,
+                    to,
+                    region,
+                    group_by,
+                    output,
+                },
+        }) => {
+            let db = open_database(&cli).await?;
+            let rows =
+                match crate::matching::gap::compute(&db, *from, *to, region.as_deref(), *group_by)
+                    .await
+                {
+                    Ok(rows) => rows,
+                    Err(crate::matching::gap::GapError::Invalid(message)) => {
+                        eprintln!("error: {message}");
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(crate::matching::gap::GapError::Database(error)) => {
+                        return Err(error.into())
+                    }
+                };
+            let csv = crate::matching::gap::to_csv(&rows)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(path, &csv)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("{} groups written to {}", rows.len(), path.display());
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&csv)?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::ReferenceTables { data, out }) => {

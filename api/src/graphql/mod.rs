@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod common;
 pub mod enums;
+pub mod gap;
 pub mod loaders;
 pub mod matching;
 pub mod node;
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     supply::SupplyQuery,
     search::SearchQuery,
     matching::MatchingQuery,
+    gap::GapQuery,
     accounts::AccountQuery,
 );
 

@@ -1,7 +1,9 @@
 //! HTTP routes: the GraphQL endpoint (GraphQL over HTTP: POST JSON, GET for
-//! queries only), the GraphiQL IDE (embedded, works offline), the SDL and
-//! health.
+//! queries only) and its WebSocket for subscriptions, the GraphiQL IDE
+//! (embedded, works offline), the gap page and its CSV export, the SDL,
+//! metrics and health.
 
+mod export;
 mod graphql;
 mod guard;
 mod ide;
@@ -84,6 +86,8 @@ pub fn routes(
         .at("/ide/:name", get(ide::asset))
         .at("/graphql", get(graphql::endpoint).post(graphql::endpoint))
         .at("/graphql/ws", get(subscriptions::endpoint))
+        .at("/export/gap.csv", get(export::gap_csv))
+        .at("/gap", get(export::gap_page))
         .at("/schema.graphql", get(sdl))
         .at("/health", get(health))
         .with(cors)

@@ -6,10 +6,12 @@
 //! - [`score`]: one demand against one supply, pure.
 //! - [`profiles`]: what scoring needs of stored objects, loaded in batches.
 //! - [`candidates`]: what to score for a subject, and the ranked result.
+//! - [`gap`]: demand against supply per group, with its rules.
 //! - [`suggest`]: occupations suggested for a text, stored for postings
 //!   and programs without occupations of their owner's.
 
 pub mod candidates;
+pub mod gap;
 pub mod profiles;
 pub mod score;
 pub mod suggest;

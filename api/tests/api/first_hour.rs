@@ -447,6 +447,25 @@ async fn every_readme_example_runs_as_written_against_the_demo() {
     }
 }
 
+#[tokio::test]
+async fn the_readme_csv_export_runs_as_written() {
+    let app = spawn_app().await;
+    let readme = include_str!("../../../README.md");
+    let urls: Vec<&str> = readme
+        .split('\'')
+        .filter(|part| part.starts_with("http://127.0.0.1:8080/export/"))
+        .collect();
+    assert!(!urls.is_empty(), "the README shows the CSV export");
+    for url in urls {
+        let url = url.replace("http://127.0.0.1:8080", &app.address);
+        let response = app.client.get(&url).send().await.expect("the export");
+        assert_eq!(response.status(), 200, "{url}");
+        let bytes = response.bytes().await.expect("a body");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{url}: UTF-8 with BOM");
+        assert!(bytes.len() > 200, "{url}: rows for the demo data");
+    }
+}
+
 /// A subscription example, as a graphql-ws client runs it: its headers as
 /// the `connection_init` payload; a posting published for the demo's
 /// 数控 occupation then arrives as a `next` without errors.

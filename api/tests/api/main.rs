@@ -8,6 +8,7 @@ mod concurrency;
 mod crash;
 mod dataloaders;
 mod first_hour;
+mod gap;
 mod http;
 mod import;
 mod integrity;

@@ -1,0 +1,85 @@
+//! `GET /export/gap.csv`: the supply–demand gap as CSV for Excel and WPS
+//! (UTF-8 with BOM), the same table as `supplyDemandGap` and
+//! `hub export gap`. Parameters: `from`, `to` (dates, required),
+//! `regionCode`, `groupBy` (default `OCCUPATION`).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use poem::{
+    handler,
+    http::{header, StatusCode},
+    web::{Data, Query},
+    Response,
+};
+use sea_orm::DatabaseConnection;
+
+use crate::matching::gap::{self, GapError, Grouping};
+
+fn bad_request(message: String) -> Response {
+    Response::builder()
+        .status(StatusCode::BAD_REQUEST)
+        .content_type("text/plain; charset=utf-8")
+        .body(message)
+}
+
+/// A date parameter, or what is wrong with it.
+fn date(params: &HashMap<String, String>, name: &str) -> Result<NaiveDate, String> {
+    let Some(value) = params.get(name) else {
+        return Err(format!(
+            "parameter `{name}` is missing: give a date such as 2026-09-01"
+        ));
+    };
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("parameter `{name}`: `{value}` is not a date (YYYY-MM-DD)"))
+}
+
+#[handler]
+pub async fn gap_csv(
+    Query(params): Query<HashMap<String, String>>,
+    db: Data<&DatabaseConnection>,
+) -> Response {
+    let (from, to) = match (date(&params, "from"), date(&params, "to")) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(message), _) | (_, Err(message)) => return bad_request(message),
+    };
+    let grouping = match params.get("groupBy").map(|g| g.parse::<Grouping>()) {
+        None => Grouping::Occupation,
+        Some(Ok(grouping)) => grouping,
+        Some(Err(message)) => return bad_request(format!("parameter `groupBy`: {message}")),
+    };
+    let region = params.get("regionCode").map(String::as_str);
+    let rows = match gap::compute(*db, from, to, region, grouping).await {
+        Ok(rows) => rows,
+        Err(GapError::Invalid(message)) => return bad_request(message),
+        Err(GapError::Database(error)) => {
+            tracing::error!(%error, "the gap export failed");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body("internal error");
+        }
+    };
+    match gap::to_csv(&rows) {
+        Ok(body) => Response::builder()
+            .content_type("text/csv; charset=utf-8")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"gap-{from}-{to}.csv\""),
+            )
+            .body(body),
+        Err(error) => {
+            tracing::error!(%error, "the gap could not be written as CSV");
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body("internal error")
+        }
+    }
+}
+
+/// `GET /gap`: the gap as a chart (top shortages and surpluses) with
+/// period, region and grouping controls; one self-contained page on the
+/// public GraphQL API, nothing loaded from elsewhere.
+#[handler]
+pub async fn gap_page() -> poem::web::Html<&'static str> {
+    poem::web::Html(include_str!("gap.html"))
+}
