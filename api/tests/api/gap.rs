@@ -8,20 +8,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_code, spawn_app, TestApp};
 
-async fn create(app: &TestApp, field: &str, object: &str, input: Value) -> String {
-    let mut name = field.to_string();
-    name.replace_range(..1, &field[..1].to_uppercase());
-    let query = format!(
-        "mutation($input: {name}Input!) {{ {field}(input: $input) {{ {object} {{ id }} userErrors {{ field message }} }} }}"
-    );
-    let data = app.data(&query, json!({ "input": input })).await;
-    assert_eq!(data[field]["userErrors"], json!([]), "{field}: {data:#}");
-    data[field][object]["id"]
-        .as_str()
-        .expect("an id")
-        .to_string()
-}
-
 fn row_id(id: &str) -> i32 {
     hub::ids::decode_any(id).map(|(_, id)| id).expect("an id")
 }
@@ -33,7 +19,7 @@ async fn fixture(app: &TestApp) {
     let chuanying = app.region_id("220204").await;
     let association = app.id_of("industryAssociations", "").await;
     let enterprise = app.id_of("enterprises", "").await;
-    let college = create(app, "createCollege", "college", json!({
+    let college = app.create("createCollege", "college", json!({
         "name": "吉林市缺口测试学院", "level": "HIGHER_VOCATIONAL", "ownership": "CITY", "regionId": changyi,
     }))
     .await;
@@ -41,7 +27,8 @@ async fn fixture(app: &TestApp) {
     let posting = |input: Value| async move {
         let mut input = input;
         input["associationId"] = json!(association);
-        create(app, "createDemandPosting", "demandPosting", input).await
+        app.create("createDemandPosting", "demandPosting", input)
+            .await
     };
     // P1: 10 people over two occupations: 5 each.
     posting(
@@ -63,24 +50,21 @@ async fn fixture(app: &TestApp) {
     )
     .await;
     // Supply: A 40 graduates on 5-01-02-03; B 30 over both; an offer of 6.
-    create(
-        app,
+    app.create(
         "createProgram",
         "program",
         json!({ "collegeId": college, "catalogueCode": "410111",
         "graduatesPerYear": 40, "occupationCodes": ["5-01-02-03"] }),
     )
     .await;
-    create(
-        app,
+    app.create(
         "createProgram",
         "program",
         json!({ "collegeId": college, "catalogueCode": "610105",
         "graduatesPerYear": 30, "occupationCodes": ["5-01-02-03", "5-01-02-02"] }),
     )
     .await;
-    create(
-        app,
+    app.create(
         "createApprenticeshipOffer",
         "apprenticeshipOffer",
         json!({ "enterpriseId": enterprise,

@@ -219,6 +219,22 @@ impl TestApp {
         response["data"].clone()
     }
 
+    /// Runs a create mutation `field` (input type `<Field>Input`) that must
+    /// succeed; returns the ID of its payload's `object`.
+    pub async fn create(&self, field: &str, object: &str, input: Value) -> String {
+        let mut name = field.to_string();
+        name.replace_range(..1, &field[..1].to_uppercase());
+        let query = format!(
+            "mutation($input: {name}Input!) {{ {field}(input: $input) {{ {object} {{ id }} userErrors {{ field message }} }} }}"
+        );
+        let data = self.data(&query, json!({ "input": input })).await;
+        assert_eq!(data[field]["userErrors"], json!([]), "{field}: {data:#}");
+        data[field][object]["id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    }
+
     /// The global ID of the first node of a connection field, e.g.
     /// `first_id("regions", "code", "220202")`.
     pub async fn id_of(&self, connection: &str, filter: &str) -> String {

@@ -18,33 +18,6 @@ struct Fixture {
     course: String,
 }
 
-async fn create(app: &TestApp, field: &str, object: &str, input: Value) -> String {
-    let query = format!(
-        "mutation($input: {input_type}!) {{ {field}(input: $input) {{ {object} {{ id }} userErrors {{ field message }} }} }}",
-        input_type = input_type(field),
-    );
-    let data = app.data(&query, json!({ "input": input })).await;
-    assert_eq!(data[field]["userErrors"], json!([]), "{field}: {data:#}");
-    data[field][object]["id"]
-        .as_str()
-        .expect("an id")
-        .to_string()
-}
-
-fn input_type(field: &str) -> String {
-    let mut name = String::new();
-    let mut upper = true;
-    for c in field.chars() {
-        if upper {
-            name.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            name.push(c);
-        }
-    }
-    format!("{name}Input")
-}
-
 async fn certificate_ids(app: &TestApp) -> (String, String) {
     let data = app
         .data(
@@ -69,88 +42,88 @@ async fn fixture(app: &TestApp) -> Fixture {
     let chuanying = app.region_id("220204").await;
     let association = app.id_of("industryAssociations", "").await;
     let enterprise = app.id_of("enterprises", "").await;
-    let college_x = create(
-        app,
-        "createCollege",
-        "college",
-        json!({
-            "name": "吉林市菌业职业学院（测试）", "level": "HIGHER_VOCATIONAL",
-            "ownership": "CITY", "regionId": changyi,
-        }),
-    )
-    .await;
-    let college_y = create(
-        app,
-        "createCollege",
-        "college",
-        json!({
-            "name": "吉林市园艺中等职业学校（测试）", "level": "SECONDARY_VOCATIONAL",
-            "ownership": "CITY", "regionId": chuanying,
-        }),
-    )
-    .await;
+    let college_x = app
+        .create(
+            "createCollege",
+            "college",
+            json!({
+                "name": "吉林市菌业职业学院（测试）", "level": "HIGHER_VOCATIONAL",
+                "ownership": "CITY", "regionId": changyi,
+            }),
+        )
+        .await;
+    let college_y = app
+        .create(
+            "createCollege",
+            "college",
+            json!({
+                "name": "吉林市园艺中等职业学校（测试）", "level": "SECONDARY_VOCATIONAL",
+                "ownership": "CITY", "regionId": chuanying,
+            }),
+        )
+        .await;
     // A: same occupation, 4 of the posting's 5 terms, both certificates,
     // same district, associate level, 40 graduates.
-    let program_a = create(
-        app,
-        "createProgram",
-        "program",
-        json!({
-            "collegeId": college_x, "catalogueCode": "410111", "name": "食用菌生产与加工技术",
-            "graduatesPerYear": 40,
-            "description": "培养香菇、木耳栽培与菌棒制作的技术技能人才。",
-            "certificateIds": [c1, c2], "occupationCodes": ["5-01-02-03"],
-        }),
-    )
-    .await;
+    let program_a = app
+        .create(
+            "createProgram",
+            "program",
+            json!({
+                "collegeId": college_x, "catalogueCode": "410111", "name": "食用菌生产与加工技术",
+                "graduatesPerYear": 40,
+                "description": "培养香菇、木耳栽培与菌棒制作的技术技能人才。",
+                "certificateIds": [c1, c2], "occupationCodes": ["5-01-02-03"],
+            }),
+        )
+        .await;
     // B: an occupation of the same 小类, 1 term of 5, one certificate of
     // two, same city, secondary level, 5 graduates.
-    let program_b = create(
-        app,
-        "createProgram",
-        "program",
-        json!({
-            "collegeId": college_y, "catalogueCode": "610105", "name": "园艺技术",
-            "graduatesPerYear": 5, "description": "设施大棚园艺生产。",
-            "certificateIds": [c1], "occupationCodes": ["5-01-02-02"],
-        }),
-    )
-    .await;
-    let offer = create(
-        app,
-        "createApprenticeshipOffer",
-        "apprenticeshipOffer",
-        json!({
-            "enterpriseId": enterprise, "title": "香菇大棚学徒", "places": 3,
-            "durationMonths": 12, "regionId": changyi,
-            "cooperationStart": "2026-09-01", "cooperationEnd": "2028-08-31",
-            "occupationCodes": ["5-01-02-03"],
-        }),
-    )
-    .await;
-    let course = create(
-        app,
-        "createTrainingCourse",
-        "trainingCourse",
-        json!({
-            "providerId": college_x, "title": "木耳栽培短训班", "kind": "PRACTICAL_TECHNOLOGY",
-            "certificateId": c1, "hours": 40, "capacity": 30,
-        }),
-    )
-    .await;
+    let program_b = app
+        .create(
+            "createProgram",
+            "program",
+            json!({
+                "collegeId": college_y, "catalogueCode": "610105", "name": "园艺技术",
+                "graduatesPerYear": 5, "description": "设施大棚园艺生产。",
+                "certificateIds": [c1], "occupationCodes": ["5-01-02-02"],
+            }),
+        )
+        .await;
+    let offer = app
+        .create(
+            "createApprenticeshipOffer",
+            "apprenticeshipOffer",
+            json!({
+                "enterpriseId": enterprise, "title": "香菇大棚学徒", "places": 3,
+                "durationMonths": 12, "regionId": changyi,
+                "cooperationStart": "2026-09-01", "cooperationEnd": "2028-08-31",
+                "occupationCodes": ["5-01-02-03"],
+            }),
+        )
+        .await;
+    let course = app
+        .create(
+            "createTrainingCourse",
+            "trainingCourse",
+            json!({
+                "providerId": college_x, "title": "木耳栽培短训班", "kind": "PRACTICAL_TECHNOLOGY",
+                "certificateId": c1, "hours": 40, "capacity": 30,
+            }),
+        )
+        .await;
     // The demand: terms 香菇 木耳 栽培 (title) 菌棒 大棚 (skills).
-    let posting = create(
-        app,
-        "createDemandPosting",
-        "demandPosting",
-        json!({
-            "associationId": association, "title": "香菇木耳栽培员", "headcount": 10,
-            "regionId": changyi, "educationLevel": "ASSOCIATE", "skills": ["菌棒", "大棚"],
-            "occupationCodes": ["5-01-02-03"], "certificateIds": [c1, c2],
-            "publish": true, "waitUntilSearchable": true,
-        }),
-    )
-    .await;
+    let posting = app
+        .create(
+            "createDemandPosting",
+            "demandPosting",
+            json!({
+                "associationId": association, "title": "香菇木耳栽培员", "headcount": 10,
+                "regionId": changyi, "educationLevel": "ASSOCIATE", "skills": ["菌棒", "大棚"],
+                "occupationCodes": ["5-01-02-03"], "certificateIds": [c1, c2],
+                "publish": true, "waitUntilSearchable": true,
+            }),
+        )
+        .await;
     app.wait_until_indexed().await;
     Fixture {
         posting,
@@ -364,16 +337,16 @@ async fn programs_and_offers_see_the_demand_they_serve_and_drafts_stay_out() {
     let f = fixture(&app).await;
     // A draft with the same text and occupation is not offered to programs.
     let association = app.id_of("industryAssociations", "").await;
-    let draft = create(
-        &app,
-        "createDemandPosting",
-        "demandPosting",
-        json!({
-            "associationId": association, "title": "香菇木耳栽培员（草稿）",
-            "occupationCodes": ["5-01-02-03"], "waitUntilSearchable": true,
-        }),
-    )
-    .await;
+    let draft = app
+        .create(
+            "createDemandPosting",
+            "demandPosting",
+            json!({
+                "associationId": association, "title": "香菇木耳栽培员（草稿）",
+                "occupationCodes": ["5-01-02-03"], "waitUntilSearchable": true,
+            }),
+        )
+        .await;
     app.wait_until_indexed().await;
     // The posting against A scores as above (0.9333), whichever side asks.
     // The offer as demand for A: occ 1, its terms 香菇 大棚 (学徒 is too
@@ -401,17 +374,17 @@ async fn a_suggested_occupation_counts_less_than_a_declared_one() {
     let association = app.id_of("industryAssociations", "").await;
     let (c1, c2) = certificate_ids(&app).await;
     let changyi = app.region_id("220202").await;
-    let twin = create(
-        &app,
-        "createDemandPosting",
-        "demandPosting",
-        json!({
-            "associationId": association, "title": "香菇木耳栽培员", "headcount": 10,
-            "regionId": changyi, "educationLevel": "ASSOCIATE", "skills": ["菌棒", "大棚"],
-            "certificateIds": [c1, c2], "publish": true,
-        }),
-    )
-    .await;
+    let twin = app
+        .create(
+            "createDemandPosting",
+            "demandPosting",
+            json!({
+                "associationId": association, "title": "香菇木耳栽培员", "headcount": 10,
+                "regionId": changyi, "educationLevel": "ASSOCIATE", "skills": ["菌棒", "大棚"],
+                "certificateIds": [c1, c2], "publish": true,
+            }),
+        )
+        .await;
     // What the hub's suggestions store: the occupation as SUGGESTED.
     let twin_id = hub::ids::decode(hub::ids::NodeKind::DemandPosting, &twin).expect("an id");
     app.db
