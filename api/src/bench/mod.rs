@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod corpus;
 pub mod load;
+pub mod matching;
 pub mod performance;
 pub mod relevance;
 pub mod suggestions;

@@ -8,6 +8,8 @@
 //! over HTTP, against one writer in the same run, on SQLite and PostgreSQL.
 //! `hub-bench suggestions` — occupation suggestions for the imported
 //! postings: postings/s and top-1 accuracy on judged titles.
+//! `hub-bench matching` — matches and the supply–demand gap on generated
+//! city-scale data (100k programs and offers, up to 1M postings).
 //! `hub-bench load` — a bounded load run from this process against a
 //! separate hub process: mixed reads, searches, writes and refusals.
 
@@ -87,6 +89,23 @@ enum Command {
         #[arg(long, default_value = "search/eval")]
         eval: PathBuf,
     },
+    /// Matches and the supply–demand gap on generated city-scale data.
+    Matching {
+        /// Posting counts at which the gap is measured (the last is the
+        /// full set the matches run on).
+        #[arg(long, value_delimiter = ',', default_value = "250000,500000,1000000")]
+        stages: Vec<usize>,
+        #[arg(long, default_value_t = 50_000)]
+        programs: usize,
+        #[arg(long, default_value_t = 50_000)]
+        offers: usize,
+        /// Subjects whose matches are timed, per direction.
+        #[arg(long, default_value_t = 100)]
+        subjects: usize,
+        /// Where to build the database and index.
+        #[arg(long, default_value = "target/hub-bench")]
+        work_dir: PathBuf,
+    },
     /// Mixed load with the demo tokens against a separate hub process.
     Load {
         #[arg(long, default_value_t = 8)]
@@ -141,6 +160,22 @@ async fn main() -> ExitCode {
             hub::bench::suggestions::run(&hub::bench::suggestions::Options {
                 data: cli.data.clone(),
                 eval,
+            })
+            .await
+        }
+        Command::Matching {
+            stages,
+            programs,
+            offers,
+            subjects,
+            work_dir,
+        } => {
+            hub::bench::matching::run(&hub::bench::matching::Options {
+                work_dir,
+                stages,
+                programs,
+                offers,
+                subjects,
             })
             .await
         }
