@@ -66,8 +66,29 @@ try {
 
   // The subscription tab runs over the hub's WebSocket: a posting
   // published meanwhile shows up in the result pane.
+  // Publish only once the page's socket has sent its subscribe message.
+  const subscribed = new Promise((resolve) => {
+    page.on("websocket", (socket) => {
+      socket.on("framesent", (frame) => {
+        if (String(frame.payload).includes('"subscribe"')) resolve(true);
+      });
+    });
+  });
   await page.locator(".graphiql-tab", { hasText: "NewDemandForOurProgram" }).click();
-  await page.locator(".graphiql-execute-button").click();
+  await page.waitForFunction(
+    () => document.querySelector(".graphiql-query-editor")?.textContent?.includes("newMatches"),
+    null,
+    { timeout: 30_000 },
+  );
+  // GraphiQL settles the tab switch a moment after the editor shows it;
+  // a run started before that runs the previous tab, so try again.
+  let sent = false;
+  for (let attempt = 0; attempt < 3 && !sent; attempt++) {
+    await page.waitForTimeout(500);
+    await page.locator(".graphiql-execute-button").click();
+    sent = await Promise.race([subscribed, new Promise((r) => setTimeout(() => r(false), 5_000))]);
+  }
+  assert.ok(sent, "the IDE opened the socket and subscribed");
   await page.waitForTimeout(1_000);
   const published = await fetch(new URL("/graphql", hub), {
     method: "POST",
