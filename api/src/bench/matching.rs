@@ -455,7 +455,8 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
                 continue;
             };
             let matches =
-                matching::candidates::find(&db, &index, &profile, role, &kinds, &|_| true).await?;
+                matching::candidates::find(&db, &index, &profile, role, &kinds, &places, &|_| true)
+                    .await?;
             let elapsed = started.elapsed();
             if round >= 5 {
                 samples.push(elapsed);

@@ -184,6 +184,16 @@ where
         .load_one(owner)
         .await?
         .unwrap_or_default();
+    load_many::<E>(ctx, &ids).await
+}
+
+/// The rows of `E` with these ids, in the order given (missing ones left
+/// out), in one batch.
+pub async fn load_many<E>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<E::Model>>
+where
+    E: Keyed + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -229,13 +229,11 @@ impl Match {
 }
 
 async fn certificates(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<Certificate>> {
-    let mut list = Vec::new();
-    for id in ids {
-        if let Some(row) = load_one::<certificate::Entity>(ctx, *id).await? {
-            list.push(Certificate(row));
-        }
-    }
-    Ok(list)
+    Ok(super::loaders::load_many::<certificate::Entity>(ctx, ids)
+        .await?
+        .into_iter()
+        .map(Certificate)
+        .collect())
 }
 
 /// The object of a matched pair's side, if it still exists.
@@ -351,18 +349,39 @@ fn decode_offset(cursor: &str) -> ApiResult<usize> {
         .ok_or_else(|| ApiError::bad_input(format!("`after` is not a match cursor: `{cursor}`")))
 }
 
+/// Which side of the market a subject is on, and what its matches can
+/// be: a posting or an offer is demand that programs (and, for a posting,
+/// offers and courses) supply; a program is supply for postings and offers.
+fn sides(subject: SubjectKind) -> (Role, &'static [MatchKind]) {
+    match subject {
+        SubjectKind::DemandPosting => (
+            Role::Demand,
+            &[
+                MatchKind::Program,
+                MatchKind::ApprenticeshipOffer,
+                MatchKind::TrainingCourse,
+            ],
+        ),
+        SubjectKind::Program => (
+            Role::Supply,
+            &[MatchKind::DemandPosting, MatchKind::ApprenticeshipOffer],
+        ),
+        SubjectKind::ApprenticeshipOffer | SubjectKind::TrainingCourse => {
+            (Role::Demand, &[MatchKind::Program])
+        }
+    }
+}
+
 /// The ranked matches of one subject as a connection.
-#[allow(clippy::too_many_arguments)]
 pub async fn matches(
     ctx: &Context<'_>,
     subject: SubjectKind,
     id: i32,
-    role: Role,
-    allowed: &[MatchKind],
     filter: Option<MatchFilter>,
     first: Option<i32>,
     after: Option<String>,
 ) -> ApiResult<MatchConnection> {
+    let (role, allowed) = sides(subject);
     let filter = filter.unwrap_or_default();
     let first = first.unwrap_or(10);
     if !(0..=MAX_MATCHES).contains(&first) {
@@ -417,7 +436,8 @@ pub async fn matches(
             .collect()
     });
     let db = database(ctx)?;
-    let Some(profile) = matching::profile(db, subject, id).await? else {
+    let places = matching::profiles::places(db).await?;
+    let Some(profile) = matching::profile(db, subject, id, &places).await? else {
         return Err(ApiError::NotFound(format!(
             "{subject:?} {id} does not exist"
         )));
@@ -437,7 +457,7 @@ pub async fn matches(
         region_ok && education_ok
     };
     let index = indexer(ctx)?.index().clone();
-    let mut scored = matching::candidates::find(db, &index, &profile, role, &kinds, &keep)
+    let mut scored = matching::candidates::find(db, &index, &profile, role, &kinds, &places, &keep)
         .await
         .map_err(ApiError::Internal)?;
     if let Some(min) = filter.min_score {
@@ -531,6 +551,32 @@ impl OccupationSuggestion {
     async fn stored(&self) -> bool {
         self.stored
     }
+}
+
+/// Every occupation link of `owner` in `L` with its provenance.
+pub async fn occupation_links<L>(ctx: &Context<'_>, owner: i32) -> Result<Vec<OccupationLink>>
+where
+    L: crate::relations::Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    Ok(super::loaders::load_provenance::<L>(ctx, owner)
+        .await?
+        .into_iter()
+        .map(OccupationLink)
+        .collect())
+}
+
+/// Every certificate link of `owner` in `L` with its provenance.
+pub async fn certificate_links<L>(ctx: &Context<'_>, owner: i32) -> Result<Vec<CertificateLink>>
+where
+    L: crate::relations::Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    Ok(super::loaders::load_provenance::<L>(ctx, owner)
+        .await?
+        .into_iter()
+        .map(CertificateLink)
+        .collect())
 }
 
 /// Most suggestions one request may ask for.

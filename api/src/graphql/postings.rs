@@ -140,26 +140,14 @@ impl DemandPosting {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::matching::OccupationLink>> {
-        Ok(
-            super::loaders::load_provenance::<posting_occupation::Entity>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(super::matching::OccupationLink)
-                .collect(),
-        )
+        super::matching::occupation_links::<posting_occupation::Entity>(ctx, self.0.id).await
     }
     /// 证书关联及其来源。
     async fn certificate_links(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::matching::CertificateLink>> {
-        Ok(
-            super::loaders::load_provenance::<posting_certificate::Entity>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(super::matching::CertificateLink)
-                .collect(),
-        )
+        super::matching::certificate_links::<posting_certificate::Entity>(ctx, self.0.id).await
     }
     /// 推荐职业：根据岗位名称（找不到时连同描述）推荐，不含已有的和被拒绝的；
     /// `stored` 的一条已作为系统推荐关联保存。
@@ -196,12 +184,6 @@ impl DemandPosting {
             ctx,
             crate::matching::SubjectKind::DemandPosting,
             self.0.id,
-            crate::matching::Role::Demand,
-            &[
-                super::matching::MatchKind::Program,
-                super::matching::MatchKind::ApprenticeshipOffer,
-                super::matching::MatchKind::TrainingCourse,
-            ],
             filter,
             first,
             after,

@@ -88,26 +88,14 @@ impl Program {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::matching::OccupationLink>> {
-        Ok(
-            super::loaders::load_provenance::<program_occupation::Entity>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(super::matching::OccupationLink)
-                .collect(),
-        )
+        super::matching::occupation_links::<program_occupation::Entity>(ctx, self.0.id).await
     }
     /// 证书关联及其来源。
     async fn certificate_links(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::matching::CertificateLink>> {
-        Ok(
-            super::loaders::load_provenance::<program_certificate::Entity>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(super::matching::CertificateLink)
-                .collect(),
-        )
+        super::matching::certificate_links::<program_certificate::Entity>(ctx, self.0.id).await
     }
     /// 推荐职业：根据专业名称（找不到时连同简介）推荐，不含已有的和被拒绝的；
     /// `stored` 的一条已作为系统推荐关联保存。
@@ -144,11 +132,6 @@ impl Program {
             ctx,
             crate::matching::SubjectKind::Program,
             self.0.id,
-            crate::matching::Role::Supply,
-            &[
-                super::matching::MatchKind::DemandPosting,
-                super::matching::MatchKind::ApprenticeshipOffer,
-            ],
             filter,
             first,
             after,

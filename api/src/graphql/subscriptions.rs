@@ -213,16 +213,18 @@ impl SubscriptionRoot {
             Err(AuthorizeError::Database(error)) => return Err(ApiError::from(error).into()),
         }
         let events = indexer(ctx)?.subscribe();
+        let places = Arc::new(profiles::places(&db).await.map_err(ApiError::from)?);
         let stream =
             published_postings(db.clone(), events, Utc::now()).filter_map(move |posting| {
                 let db = db.clone();
+                let places = places.clone();
                 async move {
-                    let places = profiles::places(&db).await.ok()?;
                     let demand = profiles::postings(&db, &[posting.id], &places)
                         .await
                         .ok()?
                         .remove(&posting.id)?;
-                    let supply = matching::profile(&db, SubjectKind::Program, id)
+                    // The program as it is now: it may have changed since.
+                    let supply = matching::profile(&db, SubjectKind::Program, id, &places)
                         .await
                         .ok()??;
                     let pair = score(&demand, &supply);

@@ -99,13 +99,7 @@ impl ApprenticeshipOffer {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::matching::OccupationLink>> {
-        Ok(
-            super::loaders::load_provenance::<offer_occupation::Entity>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(super::matching::OccupationLink)
-                .collect(),
-        )
+        super::matching::occupation_links::<offer_occupation::Entity>(ctx, self.0.id).await
     }
     /// 匹配：按得分排序的能输送学徒或实习生的专业，每项附得分的组成与依据（见 README「匹配」）。
     /// 刚创建的对象也能匹配。
@@ -123,8 +117,6 @@ impl ApprenticeshipOffer {
             ctx,
             crate::matching::SubjectKind::ApprenticeshipOffer,
             self.0.id,
-            crate::matching::Role::Demand,
-            &[super::matching::MatchKind::Program],
             filter,
             first,
             after,

@@ -17,7 +17,7 @@ use search::{Filters, Kind, SearchIndex, SearchRequest};
 
 use super::{
     profiles,
-    score::{score, Profile, Scored, SubjectKind},
+    score::{score, Place, Profile, Scored, SubjectKind},
 };
 
 /// Most candidates taken per kind through shared occupations (the newest).
@@ -187,6 +187,7 @@ pub async fn find<C: ConnectionTrait>(
     subject: &Profile,
     role: Role,
     kinds: &[SubjectKind],
+    places: &HashMap<i32, Place>,
     keep: &(dyn Fn(&Profile) -> bool + Sync),
 ) -> anyhow::Result<Vec<Scored>> {
     let occupations = related_occupations(db, subject).await?;
@@ -218,11 +219,10 @@ pub async fn find<C: ConnectionTrait>(
             }
         }
     }
-    let places = profiles::places(db).await?;
     let mut scored = Vec::new();
     for (kind, ids) in wanted {
         let ids: Vec<i32> = ids.into_iter().collect();
-        let candidates = profiles::of_kind(db, kind, &ids, &places).await?;
+        let candidates = profiles::of_kind(db, kind, &ids, places).await?;
         for candidate in candidates.values() {
             if !candidate.open || !keep(candidate) {
                 continue;

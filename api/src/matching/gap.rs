@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{catalogue_entry, occupation, region};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement};
 
 use super::weights::SUGGESTED_LINK_FACTOR;
 
@@ -386,10 +386,7 @@ struct Groups {
 impl Groups {
     async fn load<C: ConnectionTrait>(db: &C, grouping: Grouping) -> Result<Self, DbErr> {
         let occupations = occupation::Entity::find().all(db).await?;
-        let entries: Vec<catalogue_entry::Model> = catalogue_entry::Entity::find()
-            .filter(catalogue_entry::Column::Id.is_not_null())
-            .all(db)
-            .await?;
+        let entries: Vec<catalogue_entry::Model> = catalogue_entry::Entity::find().all(db).await?;
         let catalogue = matches!(
             grouping,
             Grouping::CatalogueClass | Grouping::CatalogueCategory

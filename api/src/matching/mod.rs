@@ -22,14 +22,15 @@ pub use score::{Profile, Scored, SubjectKind};
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-/// The profile of one stored object, if it exists.
+/// The profile of one stored object, if it exists (`places` from
+/// [`profiles::places`]).
 pub async fn profile<C: ConnectionTrait>(
     db: &C,
     kind: SubjectKind,
     id: i32,
+    places: &std::collections::HashMap<i32, score::Place>,
 ) -> Result<Option<Profile>, DbErr> {
-    let places = profiles::places(db).await?;
-    Ok(profiles::of_kind(db, kind, &[id], &places)
+    Ok(profiles::of_kind(db, kind, &[id], places)
         .await?
         .remove(&id))
 }
