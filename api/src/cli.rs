@@ -67,6 +67,11 @@ pub struct Cli {
         default_value_t = 30
     )]
     pub request_timeout_secs: u64,
+    /// Compute occupation suggestions for postings and programs without
+    /// owner occupations in the background (one process of several sharing
+    /// a database is enough).
+    #[arg(long, global = true, env = "HUB_SUGGEST_OCCUPATIONS", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = true, action = clap::ArgAction::Set)]
+    pub suggest_occupations: bool,
     /// Log the hub's debug messages.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -300,6 +305,7 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
         rate_limit_per_address: cli.rate_limit_per_address,
         rate_limit_per_token: cli.rate_limit_per_token,
         request_timeout: std::time::Duration::from_secs(cli.request_timeout_secs.max(1)),
+        suggest_occupations: cli.suggest_occupations,
     }
 }
 

@@ -39,6 +39,11 @@ pub struct Settings {
     /// Longest a GraphQL request may run (`HUB_REQUEST_TIMEOUT_SECS`,
     /// default 30 s).
     pub request_timeout: std::time::Duration,
+    /// Compute occupation suggestions for postings and programs without
+    /// owner occupations in the background (`HUB_SUGGEST_OCCUPATIONS`,
+    /// default on). Where several hub processes share one database, one of
+    /// them is enough.
+    pub suggest_occupations: bool,
 }
 
 impl Default for Settings {
@@ -55,6 +60,7 @@ impl Default for Settings {
             rate_limit_per_address: 1_200,
             rate_limit_per_token: 1_200,
             request_timeout: std::time::Duration::from_secs(30),
+            suggest_occupations: true,
         }
     }
 }
@@ -103,6 +109,7 @@ impl fmt::Debug for Settings {
             .field("rate_limit_per_address", &self.rate_limit_per_address)
             .field("rate_limit_per_token", &self.rate_limit_per_token)
             .field("request_timeout", &self.request_timeout)
+            .field("suggest_occupations", &self.suggest_occupations)
             .finish()
     }
 }

@@ -26,6 +26,7 @@ pub struct Application {
     cors: poem::middleware::Cors,
     http: Arc<crate::http::HttpState>,
     index_poll: std::time::Duration,
+    suggest_occupations: bool,
 }
 
 impl Application {
@@ -96,6 +97,7 @@ impl Application {
             cors,
             http,
             index_poll: settings.index_poll,
+            suggest_occupations: settings.suggest_occupations,
         })
     }
 
@@ -121,8 +123,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let indexing = self.indexer.spawn();
-        let suggesting =
-            crate::matching::suggest::spawn(self.db.clone(), self.indexer.clone(), self.index_poll);
+        let suggesting = self.suggest_occupations.then(|| {
+            crate::matching::suggest::spawn(self.db.clone(), self.indexer.clone(), self.index_poll)
+        });
         let routes = crate::http::routes(
             self.schema,
             self.db,
@@ -142,7 +145,9 @@ impl Application {
         // whatever the change log holds, so the next start has nothing to
         // catch up on.
         indexing.abort();
-        suggesting.abort();
+        if let Some(suggesting) = suggesting {
+            suggesting.abort();
+        }
         let _ = indexing.await;
         if let Err(error) = self.indexer.catch_up().await {
             tracing::warn!(error = %format!("{error:#}"), "the last indexing before shutdown failed");

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::spawn_app_configured;
 
 const PAGE_WITH_RELATIONS: &str = r#"query($first: Int!) {
   demandPostings(first: $first) {
@@ -23,7 +23,9 @@ const PAGE_WITH_RELATIONS: &str = r#"query($first: Int!) {
 /// cost over a hundred.)
 #[tokio::test]
 async fn a_page_of_postings_with_relations_takes_a_constant_number_of_queries() {
-    let app = spawn_app().await;
+    // The background suggester reads the same pool; it is off here so that
+    // only the query's statements are counted.
+    let app = spawn_app_configured(|settings| settings.suggest_occupations = false).await;
     let association = app.id_of("industryAssociations", "").await;
     let enterprise = app.id_of("enterprises", "").await;
     let certificate = app.id_of("certificates", "").await;
