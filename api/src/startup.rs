@@ -73,6 +73,15 @@ impl Application {
             .start()
             .await
             .context("cannot bring the search index up to date")?;
+        let tally = crate::matching::tally::catch_up(&db)
+            .await
+            .context("cannot bring the demand tally up to date")?;
+        if tally.rebuilt {
+            tracing::info!(
+                postings = tally.postings,
+                "demand tally of the supply–demand gap built"
+            );
+        }
         let schema = build_schema(db.clone(), indexer.clone(), &settings);
         let cors = crate::http::cors(&settings);
         let http = Arc::new(crate::http::HttpState::new(&settings));

@@ -11,6 +11,7 @@ mod m20261126_000005_seed_jilin_regions;
 mod m20261127_000006_create_api_tokens;
 mod m20261127_000007_link_provenance;
 mod m20261127_000008_suggestion_state;
+mod m20261127_000009_demand_tally;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_api_tokens::Migration),
             Box::new(m20261127_000007_link_provenance::Migration),
             Box::new(m20261127_000008_suggestion_state::Migration),
+            Box::new(m20261127_000009_demand_tally::Migration),
         ]
     }
 }

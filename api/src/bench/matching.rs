@@ -7,7 +7,8 @@
 //! finds text candidates as it does for real data.
 //!
 //! Printed: the gap of the whole city by occupation at each stage
-//! (median of 3, to show how it scales with postings), then, on the
+//! (median of 3, to show how it scales with postings) with the time to
+//! build its demand tally, the gap just after postings changed, then, on the
 //! indexed full set, the latency of `DemandPosting.matches` (programs,
 //! offers, courses) and of `Program.matches` (postings, offers) as the API
 //! computes them (`matching::candidates::find`: candidates, profiles,
@@ -34,7 +35,7 @@ use crate::{
     db::connect_and_migrate,
     import::Progress,
     indexing::Indexer,
-    matching::{self, gap, Role, SubjectKind},
+    matching::{self, gap, tally, Role, SubjectKind},
 };
 
 pub struct Options {
@@ -388,27 +389,79 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         "matching and gap at city scale: {} programs of 200 colleges and {} offers of 200 enterprises, postings in stages; 1-2 random occupations each",
         options.programs, options.offers
     );
-    println!("supply–demand gap of the whole city by occupation (median of 3), period 2026-09-01..2027-08-31:");
-    println!("  postings    gap ms   groups");
+    println!("supply–demand gap of the whole city by occupation (median of 3), period 2026-09-01..2027-08-31;");
+    println!("the demand tally is built from scratch after each stage's bulk insert (the hub does that once, at its first start on a database):");
+    println!("  postings    gap ms   groups   tally build s");
     let from = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
     let to = NaiveDate::from_ymd_opt(2027, 8, 31).unwrap_or_default();
+    let gap_ms = |db: DatabaseConnection| async move {
+        let started = Instant::now();
+        let rows = gap::compute(&db, from, to, None, gap::Grouping::Occupation)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        anyhow::Ok((started.elapsed(), rows.len()))
+    };
     let mut filled = 0;
     for stage in &options.stages {
         fill_postings(&db, &world, filled, *stage).await?;
         filled = *stage;
         db.execute_unprepared("ANALYZE").await?;
+        let started = Instant::now();
+        tally::rebuild(&db).await?;
+        let build = started.elapsed();
         let mut samples = Vec::new();
         let mut groups = 0;
         for _ in 0..3 {
-            let started = Instant::now();
-            let rows = gap::compute(&db, from, to, None, gap::Grouping::Occupation)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            samples.push(started.elapsed());
-            groups = rows.len();
+            let (took, rows) = gap_ms(db.clone()).await?;
+            samples.push(took);
+            groups = rows;
         }
         samples.sort();
-        println!("  {stage:>8} {:>9.1} {groups:>8}", ms(samples[1]));
+        println!(
+            "  {stage:>8} {:>9.1} {groups:>8} {:>15.1}",
+            ms(samples[1]),
+            build.as_secs_f64()
+        );
+    }
+    // Writes reach the tally through the change log: change postings as
+    // the services would (row and log entry), then ask for the gap, which
+    // first applies them.
+    for changed in [10usize, 1_000] {
+        let mut rng = Rng::new(41 + changed as u64);
+        let ids: Vec<i32> = (0..changed).map(|_| 1 + rng.below(filled) as i32).collect();
+        let list = ids
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        db.execute_unprepared(&format!(
+            "UPDATE demand_posting SET headcount = headcount + 1 WHERE id IN ({list})"
+        ))
+        .await?;
+        let now = Utc::now();
+        insert_rows(
+            &db,
+            "change_log",
+            &["entity", "entity_id", "operation", "created_at"],
+            ids.iter()
+                .map(|id| {
+                    vec![
+                        "DemandPosting".into(),
+                        (*id).into(),
+                        "UPDATE".into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
+        )
+        .await?;
+        let (first, _) = gap_ms(db.clone()).await?;
+        let (next, _) = gap_ms(db.clone()).await?;
+        println!(
+            "  after {changed} changed postings: first gap (applies them) {:.1} ms, the next {:.1} ms",
+            ms(first),
+            ms(next)
+        );
     }
 
     let index = SearchIndex::open(&scratch.path().join("index"), WriterOptions::default())?;

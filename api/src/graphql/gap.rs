@@ -141,8 +141,8 @@ fn count(first: i32) -> Result<usize> {
 }
 
 /// Runs the gap, mapping its errors to API errors.
-pub async fn compute<C: sea_orm::ConnectionTrait>(
-    db: &C,
+pub async fn compute(
+    db: &sea_orm::DatabaseConnection,
     from: NaiveDate,
     to: NaiveDate,
     region_code: Option<&str>,

@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{catalogue_entry, occupation, region};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Statement};
 
 use super::weights::SUGGESTED_LINK_FACTOR;
 
@@ -125,7 +125,9 @@ async fn region_scope<C: ConnectionTrait>(
     Ok(Some((ids, root.parent_id.is_none())))
 }
 
-fn region_condition(column: &str, scope: &Option<(Vec<i32>, bool)>) -> String {
+/// A condition on `column` for the regions of `scope`; `none` is the
+/// condition of "no region" (`IS NULL`, or `= 0` in the tally).
+fn region_condition(column: &str, scope: &Option<(Vec<i32>, bool)>, none: &str) -> String {
     match scope {
         None => "1 = 1".to_string(),
         Some((ids, whole_city)) => {
@@ -135,7 +137,7 @@ fn region_condition(column: &str, scope: &Option<(Vec<i32>, bool)>) -> String {
                 .collect::<Vec<_>>()
                 .join(", ");
             if *whole_city {
-                format!("({column} IN ({list}) OR {column} IS NULL)")
+                format!("({column} IN ({list}) OR {column} {none})")
             } else {
                 format!("{column} IN ({list})")
             }
@@ -162,12 +164,7 @@ async fn collect<C: ConnectionTrait>(
         let occupation: i32 = row.try_get_by_index(0)?;
         let provenance: String = row.try_get_by_index(1)?;
         let share: f64 = row.try_get_by_index::<Option<f64>>(2)?.unwrap_or(0.0) * factor;
-        if provenance == "SUGGESTED" {
-            *figures.entry(Some(occupation)).or_default() += share * SUGGESTED_LINK_FACTOR;
-            *figures.entry(None).or_default() += share * (1.0 - SUGGESTED_LINK_FACTOR);
-        } else {
-            *figures.entry(Some(occupation)).or_default() += share;
-        }
+        add_share(&mut figures, Some(occupation), &provenance, share);
     }
     if let Some(row) = db
         .query_one_raw(Statement::from_string(backend, unlinked_sql))
@@ -179,14 +176,25 @@ async fn collect<C: ConnectionTrait>(
     Ok(figures)
 }
 
+/// Adds a share to its occupation; a suggested link's share only in part,
+/// the rest stays unclassified.
+fn add_share(figures: &mut ByOccupation, occupation: Option<i32>, provenance: &str, share: f64) {
+    if occupation.is_some() && provenance == "SUGGESTED" {
+        *figures.entry(occupation).or_default() += share * SUGGESTED_LINK_FACTOR;
+        *figures.entry(None).or_default() += share * (1.0 - SUGGESTED_LINK_FACTOR);
+    } else {
+        *figures.entry(occupation).or_default() += share;
+    }
+}
+
 fn day(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
 /// The gap for `[from, to]`, a region code and a grouping: every group
 /// with demand or supply, in key order.
-pub async fn compute<C: ConnectionTrait>(
-    db: &C,
+pub async fn compute(
+    db: &DatabaseConnection,
     from: NaiveDate,
     to: NaiveDate,
     region_code: Option<&str>,
@@ -205,39 +213,25 @@ pub async fn compute<C: ConnectionTrait>(
     }
     let scope = region_scope(db, region_code).await?;
     let (from_day, to_day) = (day(from), day(to));
-    let after_to = format!("{}T00:00:00", day(to + chrono::Duration::days(1)));
 
-    // Demand.
-    let posting_filter = format!(
-        "p.status IN ('PUBLISHED', 'CLOSED') AND p.published_at IS NOT NULL \
-         AND ((p.valid_from IS NOT NULL AND p.valid_from <= '{to_day}') \
-              OR (p.valid_from IS NULL AND p.published_at < '{after_to}')) \
-         AND (p.valid_until IS NULL OR p.valid_until >= '{from_day}') AND {}",
-        region_condition("p.region_id", &scope)
-    );
-    let demand = collect(
+    // Demand, from the tally (brought up to date with every committed
+    // write first).
+    super::tally::catch_up(db).await?;
+    let mut demand: ByOccupation = HashMap::new();
+    for (occupation, provenance, total) in super::tally::demand(
         db,
-        format!(
-            "SELECT l.occupation_id, l.provenance, \
-                    CAST(SUM(COALESCE(p.headcount, {DEFAULT_HEADCOUNT}) * 1.0 / n.links) AS DOUBLE PRECISION) \
-             FROM demand_posting p \
-             JOIN posting_occupation l ON l.posting_id = p.id \
-             JOIN (SELECT posting_id, COUNT(*) AS links FROM posting_occupation GROUP BY posting_id) n \
-               ON n.posting_id = p.id \
-             WHERE {posting_filter} GROUP BY l.occupation_id, l.provenance"
-        ),
-        format!(
-            "SELECT CAST(SUM(COALESCE(p.headcount, {DEFAULT_HEADCOUNT}) * 1.0) AS DOUBLE PRECISION) FROM demand_posting p \
-             WHERE {posting_filter} \
-               AND NOT EXISTS (SELECT 1 FROM posting_occupation l WHERE l.posting_id = p.id)"
-        ),
-        1.0,
+        &from_day,
+        &to_day,
+        &region_condition("region_id", &scope, "= 0"),
     )
-    .await?;
+    .await?
+    {
+        add_share(&mut demand, occupation, &provenance, total);
+    }
 
     // Supply: programs (annual graduates × share of a year).
     let year_share = days as f64 / 365.0;
-    let program_filter = region_condition("c.region_id", &scope);
+    let program_filter = region_condition("c.region_id", &scope, "IS NULL");
     let programs = collect(
         db,
         format!(
@@ -259,7 +253,7 @@ pub async fn compute<C: ConnectionTrait>(
     .await?;
     let offer_filter = format!(
         "o.cooperation_start <= '{to_day}' AND o.cooperation_end >= '{from_day}' AND {}",
-        region_condition("o.region_id", &scope)
+        region_condition("o.region_id", &scope, "IS NULL")
     );
     let offers = collect(
         db,
@@ -280,7 +274,7 @@ pub async fn compute<C: ConnectionTrait>(
     let course_filter = format!(
         "(t.starts_on IS NULL OR t.starts_on <= '{to_day}') \
          AND (t.ends_on IS NULL OR t.ends_on >= '{from_day}') AND {}",
-        region_condition("COALESCE(t.region_id, c.region_id)", &scope)
+        region_condition("COALESCE(t.region_id, c.region_id)", &scope, "IS NULL")
     );
     let courses = collect(
         db,

@@ -7,6 +7,7 @@
 //! - [`profiles`]: what scoring needs of stored objects, loaded in batches.
 //! - [`candidates`]: what to score for a subject, and the ranked result.
 //! - [`gap`]: demand against supply per group, with its rules.
+//! - [`tally`]: the gap's demand, kept summed and up to date.
 //! - [`suggest`]: occupations suggested for a text, stored for postings
 //!   and programs without occupations of their owner's.
 
@@ -15,6 +16,7 @@ pub mod gap;
 pub mod profiles;
 pub mod score;
 pub mod suggest;
+pub mod tally;
 pub mod weights;
 
 pub use candidates::Role;

@@ -15,7 +15,7 @@ use std::{
 };
 
 use chrono::Utc;
-use entity::{demand_posting, program};
+use entity::{demand_posting, enums::ChangeOperation, program};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -270,10 +270,11 @@ async fn store(
     let Some((table, owner)) = link_table(kind) else {
         return Ok(());
     };
-    let write = begin(db).await?;
-    let txn = write.db();
+    let mut write = begin(db).await?;
     let now = Utc::now();
+    let mut stored = Vec::new();
     for (id, updated_at, best) in computed {
+        let txn = write.db();
         // Still unchanged and without the owner's occupations? The row is
         // locked as the services lock it, so an owner's write waits or
         // has committed.
@@ -337,7 +338,15 @@ async fn store(
                 .take(),
         )
         .await?;
+        stored.push(*id);
     }
+    // Logged like any change of the object: the gap's demand tally follows
+    // suggested links through the change log.
+    let entity = match kind {
+        SubjectKind::DemandPosting => crate::services::postings::ENTITY,
+        _ => crate::services::programs::ENTITY,
+    };
+    write.record_many(entity, &stored, ChangeOperation::Update);
     write.commit().await?;
     Ok(())
 }

@@ -74,22 +74,40 @@ async fn fixture(app: &TestApp) {
     )
     .await;
     // P3's suggested link, as the suggester stores it (in one transaction,
-    // so the background suggester cannot interleave).
+    // so the background suggester cannot interleave, logged as a change of
+    // the posting so that the demand tally follows).
     let id = row_id(&p3);
     let txn = app.db.begin().await.expect("a transaction");
     let backend = app.db.get_database_backend();
+    // Marking the posting first takes its row lock (the write lock on
+    // SQLite), as the suggester does: a suggestion being stored meanwhile
+    // is either committed before (and deleted below) or skipped after.
     for sql in [
+        format!("UPDATE demand_posting SET suggested_at = created_at WHERE id = {id}"),
         format!("DELETE FROM posting_occupation WHERE posting_id = {id}"),
         format!(
             "INSERT INTO posting_occupation (posting_id, occupation_id, provenance, confidence) \
                  SELECT {id}, id, 'SUGGESTED', 0.5 FROM occupation WHERE code = '5-01-02-03'"
         ),
-        format!("UPDATE demand_posting SET suggested_at = created_at WHERE id = {id}"),
     ] {
         txn.execute_raw(Statement::from_string(backend, sql))
             .await
             .expect("fixture SQL");
     }
+    // Logged as the services log (the change log locked until commit, so
+    // that sequences become visible in order).
+    hub::services::write::lock_change_log(&txn)
+        .await
+        .expect("change log locked");
+    txn.execute_raw(Statement::from_string(
+        backend,
+        format!(
+            "INSERT INTO change_log (entity, entity_id, operation, created_at) \
+             SELECT 'DemandPosting', id, 'UPDATE', created_at FROM demand_posting WHERE id = {id}"
+        ),
+    ))
+    .await
+    .expect("change logged");
     txn.commit().await.expect("committed");
 }
 
@@ -314,4 +332,94 @@ async fn gap_input_errors_are_clear_and_the_csv_opens_in_excel() {
         .expect("hub runs");
     assert!(status.success());
     assert_eq!(std::fs::read(&file).expect("the file"), bytes.to_vec());
+}
+
+/// The demand tally follows every kind of posting write through the change
+/// log: after creating, editing (headcount, occupations, region, validity),
+/// closing and reopening postings, the gap equals the gap of a tally built
+/// from scratch, and both match figures worked out by hand.
+#[tokio::test]
+async fn the_demand_tally_follows_posting_writes() {
+    let app = spawn_app().await;
+    let association = app.id_of("industryAssociations", "").await;
+    let changyi = app.region_id("220202").await;
+    let fengman = app.region_id("220211").await;
+    let whole_year = |app: &TestApp| {
+        let app = app.clone();
+        async move { gap(&app, "2027-01-01", "2027-12-31", None, "OCCUPATION").await }
+    };
+    let demand = |rows: &[Value], key: &str| {
+        rows.iter()
+            .find(|r| r["key"] == key)
+            .map(|r| r["demand"].as_f64().unwrap_or(-1.0))
+            .unwrap_or(0.0)
+    };
+    // Built at start (from the demo); nothing on 5-01-02-01 (食用菌菌种工).
+    assert_eq!(demand(&whole_year(&app).await, "5-01-02-01"), 0.0);
+
+    let mut input = json!({ "associationId": association, "title": "菌种工（汇总测试）",
+        "headcount": 6, "regionId": changyi, "occupationCodes": ["5-01-02-01"], "publish": true });
+    let first = app
+        .create("createDemandPosting", "demandPosting", input.clone())
+        .await;
+    input["title"] = json!("菌种与园艺（汇总测试）");
+    input["occupationCodes"] = json!(["5-01-02-01", "5-01-02-02"]);
+    let second = app
+        .create("createDemandPosting", "demandPosting", input)
+        .await;
+    let rows = whole_year(&app).await;
+    assert_eq!(demand(&rows, "5-01-02-01"), 9.0); // 6 + 6 / 2
+
+    let update = "mutation($input: UpdateDemandPostingInput!) { updateDemandPosting(input: $input) { userErrors { code message } } }";
+    for input in [
+        // 6 → 10 people.
+        json!({ "id": first, "headcount": 10 }),
+        // The second posting leaves 5-01-02-01 and moves to 丰满区.
+        json!({ "id": second, "occupationCodes": ["5-01-02-02"], "regionId": fengman }),
+    ] {
+        let data = app.data(update, json!({ "input": input })).await;
+        assert_eq!(data["updateDemandPosting"]["userErrors"], json!([]));
+    }
+    let rows = whole_year(&app).await;
+    assert_eq!(demand(&rows, "5-01-02-01"), 10.0);
+    let fengman_rows = gap(
+        &app,
+        "2027-01-01",
+        "2027-12-31",
+        Some("220211"),
+        "OCCUPATION",
+    )
+    .await;
+    assert_eq!(demand(&fengman_rows, "5-01-02-02"), 6.0);
+    assert_eq!(demand(&fengman_rows, "5-01-02-01"), 0.0);
+
+    // Valid only in 2026: out of 2027.
+    let data = app
+        .data(update, json!({ "input": { "id": first, "validFrom": "2026-01-01", "validUntil": "2026-12-31" } }))
+        .await;
+    assert_eq!(data["updateDemandPosting"]["userErrors"], json!([]));
+    assert_eq!(demand(&whole_year(&app).await, "5-01-02-01"), 0.0);
+    assert_eq!(
+        demand(
+            &gap(&app, "2026-06-01", "2026-06-30", None, "OCCUPATION").await,
+            "5-01-02-01"
+        ),
+        10.0
+    );
+
+    // Closed postings still count for the days they were valid; the
+    // status of a draft does not.
+    let close =
+        "mutation($id: ID!) { closeDemandPosting(input: { id: $id }) { userErrors { code } } }";
+    let data = app.data(close, json!({ "id": first })).await;
+    assert_eq!(data["closeDemandPosting"]["userErrors"], json!([]));
+    let incremental = gap(&app, "2026-01-01", "2027-12-31", None, "OCCUPATION").await;
+    assert_eq!(demand(&incremental, "5-01-02-01"), 10.0);
+
+    // Built from scratch, the tally gives the same gap to the cent.
+    hub::matching::tally::rebuild(&app.db)
+        .await
+        .expect("rebuilt");
+    let rebuilt = gap(&app, "2026-01-01", "2027-12-31", None, "OCCUPATION").await;
+    assert_eq!(incremental, rebuilt);
 }
