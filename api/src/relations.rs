@@ -120,6 +120,9 @@ where
     E: Keyed,
     C: ConnectionTrait,
 {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     let mut rows = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         for row in E::find()

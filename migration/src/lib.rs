@@ -12,6 +12,7 @@ mod m20261127_000006_create_api_tokens;
 mod m20261127_000007_link_provenance;
 mod m20261127_000008_suggestion_state;
 mod m20261127_000009_demand_tally;
+mod m20261127_000010_link_owner_order;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_link_provenance::Migration),
             Box::new(m20261127_000008_suggestion_state::Migration),
             Box::new(m20261127_000009_demand_tally::Migration),
+            Box::new(m20261127_000010_link_owner_order::Migration),
         ]
     }
 }

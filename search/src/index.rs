@@ -41,6 +41,11 @@ pub const SCHEMA_VERSION: u32 = 3;
 pub const MAX_QUERY_CHARS: usize = 10_000;
 /// Largest page of hits.
 pub const MAX_LIMIT: usize = 100;
+/// Share of all objects above which a word is too common for
+/// [`SearchIndex::sharing_words`].
+pub const COMMON_WORD_SHARE: f64 = 0.02;
+/// Objects a word may be found in before it can count as too common.
+pub const COMMON_WORD_MIN: u64 = 5_000;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -651,6 +656,58 @@ impl SearchIndex {
         } else {
             Ok((searcher.search(&query, &top)?, None, None))
         }
+    }
+
+    /// Objects of `kinds` whose name or text holds some of `words` (as the
+    /// hub's word analysis cuts them), best BM25 first, at most `limit`:
+    /// what matching takes as text candidates. A word found in more than
+    /// [`COMMON_WORD_SHARE`] of all objects (and more than
+    /// [`COMMON_WORD_MIN`]) is left out: it tells no objects apart, and
+    /// scoring it would walk most of a million postings.
+    pub fn sharing_words(
+        &self,
+        words: &[String],
+        kinds: &[Kind],
+        limit: usize,
+    ) -> SearchResult<Vec<(Kind, i32)>> {
+        let searcher = self.reader.searcher();
+        let common = ((searcher.num_docs() as f64 * COMMON_WORD_SHARE) as u64).max(COMMON_WORD_MIN);
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words {
+            let word = word.to_lowercase();
+            for field in [self.fields.title, self.fields.text] {
+                let term = Term::from_field_text(field, &word);
+                let found = searcher.doc_freq(&term)?;
+                if found == 0 || found > common {
+                    continue;
+                }
+                any.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                ));
+            }
+        }
+        if any.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let filters = Filters {
+            kinds: kinds.to_vec(),
+            ..Default::default()
+        };
+        let mut clauses = self.filter_clauses(&filters, false);
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?;
+        let mut found = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            if let Some(key) = self.key_of(&document) {
+                found.push(key);
+            }
+        }
+        Ok(found)
     }
 
     fn key_of(&self, document: &TantivyDocument) -> Option<(Kind, i32)> {

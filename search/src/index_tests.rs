@@ -344,3 +344,42 @@ fn an_index_on_disk_remembers_its_sequence() {
     assert_eq!(index.applied_sequence(), 42);
     assert_eq!(search(&index, "焊工"), vec![(Kind::Occupation, 1)]);
 }
+
+/// `sharing_words` finds objects of the asked kinds by whole words of
+/// their name or text, and leaves out words too common to tell objects
+/// apart.
+#[test]
+fn sharing_words_finds_objects_by_specific_words_only() {
+    let index = index();
+    let mut changes = vec![
+        IndexChange::Upsert(doc(Kind::DemandPosting, 1, "数控车工", "操作数控车床")),
+        IndexChange::Upsert(doc(Kind::Program, 2, "数控技术", "数控车床编程与操作")),
+        IndexChange::Upsert(doc(Kind::Program, 3, "汽车检测与维修技术", "汽车维修")),
+    ];
+    // A word in more than 5,000 objects (and 2% of all) is too common.
+    for id in 10..5_012 {
+        changes.push(IndexChange::Upsert(doc(
+            Kind::DemandPosting,
+            id,
+            "普通岗位",
+            "负责日常工作",
+        )));
+    }
+    index.apply(&changes, 1).expect("indexed");
+    let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let found = index
+        .sharing_words(&words(&["数控", "车床"]), &[Kind::Program], 10)
+        .expect("searched");
+    assert_eq!(found, vec![(Kind::Program, 2)]);
+    let both = index
+        .sharing_words(&words(&["数控"]), &[Kind::Program, Kind::DemandPosting], 10)
+        .expect("searched");
+    assert_eq!(both.len(), 2, "{both:?}");
+    // 日常 is in 5,002 of 5,005 objects: left out, so nothing is found
+    // (although the search box finds it).
+    assert!(!search(&index, "日常").is_empty());
+    let common = index
+        .sharing_words(&words(&["日常", "无此词"]), &[Kind::DemandPosting], 10)
+        .expect("searched");
+    assert_eq!(common, vec![]);
+}

@@ -105,6 +105,10 @@ enum Command {
         /// Where to build the database and index.
         #[arg(long, default_value = "target/hub-bench")]
         work_dir: PathBuf,
+        /// Keep the generated data and index (in the work dir) and reuse
+        /// them next time: a kept run with data only times matches.
+        #[arg(long)]
+        keep: bool,
     },
     /// Mixed load with the demo tokens against a separate hub process.
     Load {
@@ -169,6 +173,7 @@ async fn main() -> ExitCode {
             offers,
             subjects,
             work_dir,
+            keep,
         } => {
             hub::bench::matching::run(&hub::bench::matching::Options {
                 work_dir,
@@ -176,6 +181,7 @@ async fn main() -> ExitCode {
                 programs,
                 offers,
                 subjects,
+                keep,
             })
             .await
         }

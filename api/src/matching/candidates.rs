@@ -1,6 +1,7 @@
-//! Finding what to score: candidates that share an occupation's 小类 with
-//! the subject (through the link tables), and candidates whose text the
-//! search index finds for the subject's title. Both are capped, so one
+//! Finding what to score: candidates linked to the subject's occupations,
+//! then (while there is room) to the other occupations of their 小类,
+//! newest first, through the link tables; and candidates whose text the
+//! search index finds for the subject's terms. Both are capped, so one
 //! match query costs the same on a small city and on a large one.
 
 use std::{
@@ -11,17 +12,19 @@ use std::{
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
-    ConnectionTrait, DbErr,
+    ConnectionTrait, DbErr, Statement,
 };
-use search::{Filters, Kind, SearchIndex, SearchRequest};
+use search::{Kind, SearchIndex};
 
 use super::{
     profiles,
     score::{score, Place, Profile, Scored, SubjectKind},
 };
 
-/// Most candidates taken per kind through shared occupations (the newest).
-pub const OCCUPATION_CANDIDATES: u64 = 500;
+/// Most candidates taken per kind through occupations: the newest linked
+/// to the subject's own occupations first, then the newest linked to the
+/// rest of their 小类.
+pub const OCCUPATION_CANDIDATES: usize = 200;
 /// Most candidates per search through the index.
 pub const TEXT_CANDIDATES: usize = 100;
 
@@ -53,22 +56,23 @@ fn subject_kind(kind: Kind) -> Option<SubjectKind> {
     }
 }
 
-/// The occupations in the 小类 of the subject's occupations.
-async fn related_occupations<C: ConnectionTrait>(
+/// The subject's own occupations, and the other occupations of their 小类.
+async fn occupation_tiers<C: ConnectionTrait>(
     db: &C,
     subject: &Profile,
-) -> Result<Vec<i32>, DbErr> {
+) -> Result<[Vec<i32>; 2], DbErr> {
+    let own: BTreeSet<i32> = subject
+        .occupations
+        .iter()
+        .map(|l| l.occupation_id)
+        .collect();
     let minors: BTreeSet<&str> = subject
         .occupations
         .iter()
         .map(|link| link.minor_code.as_str())
         .filter(|code| !code.is_empty())
         .collect();
-    let mut ids: BTreeSet<i32> = subject
-        .occupations
-        .iter()
-        .map(|l| l.occupation_id)
-        .collect();
+    let mut related = BTreeSet::new();
     if !minors.is_empty() {
         let select = Query::select()
             .column("id")
@@ -76,83 +80,139 @@ async fn related_occupations<C: ConnectionTrait>(
             .and_where(Expr::col("minor_code").is_in(minors.iter().copied()))
             .take();
         for row in db.query_all(&select).await? {
-            ids.insert(row.try_get_by_index(0)?);
+            let id: i32 = row.try_get_by_index(0)?;
+            if !own.contains(&id) {
+                related.insert(id);
+            }
         }
     }
-    Ok(ids.into_iter().collect())
+    Ok([own.into_iter().collect(), related.into_iter().collect()])
 }
 
-/// The newest owners linked to one of `occupations` in a link table.
-async fn linked_owners<C: ConnectionTrait>(
+/// The newest owners of `kind` linked to each of `occupations`, at most
+/// `limit` per occupation, in one statement: per occupation one ordered walk
+/// of the (occupation, owner) index. Postings must be published and
+/// unexpired. (`CROSS JOIN` makes SQLite walk the links first; PostgreSQL
+/// plans it as any join.)
+async fn newest_linked<C: ConnectionTrait>(
     db: &C,
     kind: SubjectKind,
     occupations: &[i32],
+    limit: usize,
 ) -> Result<Vec<i32>, DbErr> {
-    if occupations.is_empty() {
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let walk = |occupation: i32| {
+        match kind {
+        SubjectKind::DemandPosting => Some(format!(
+            "SELECT l.posting_id AS id FROM posting_occupation l CROSS JOIN demand_posting p \
+             WHERE l.occupation_id = {occupation} AND p.id = l.posting_id \
+               AND p.status = 'PUBLISHED' AND (p.valid_until IS NULL OR p.valid_until >= '{today}') \
+             ORDER BY l.posting_id DESC LIMIT {limit}"
+        )),
+        SubjectKind::Program => Some(format!(
+            "SELECT program_id AS id FROM program_occupation WHERE occupation_id = {occupation} \
+             ORDER BY program_id DESC LIMIT {limit}"
+        )),
+        SubjectKind::ApprenticeshipOffer => Some(format!(
+            "SELECT offer_id AS id FROM offer_occupation WHERE occupation_id = {occupation} \
+             ORDER BY offer_id DESC LIMIT {limit}"
+        )),
+        SubjectKind::TrainingCourse => None,
+    }
+    };
+    let walks: Vec<String> = occupations
+        .iter()
+        .filter_map(|occupation| walk(*occupation))
+        .enumerate()
+        .map(|(n, walk)| format!("SELECT id FROM ({walk}) AS walk{n}"))
+        .collect();
+    if walks.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let mut select = Query::select();
-    match kind {
-        SubjectKind::DemandPosting => {
-            // Published postings that have not expired.
-            select
-                .distinct()
-                .column(("posting_occupation", "posting_id"))
-                .from("posting_occupation")
-                .inner_join(
-                    "demand_posting",
-                    Expr::col(("demand_posting", "id"))
-                        .equals(("posting_occupation", "posting_id")),
-                )
-                .and_where(
-                    Expr::col(("posting_occupation", "occupation_id"))
-                        .is_in(occupations.iter().copied()),
-                )
-                .and_where(Expr::col(("demand_posting", "status")).eq("PUBLISHED"))
-                .and_where(
-                    Expr::col(("demand_posting", "valid_until"))
-                        .is_null()
-                        .or(Expr::col(("demand_posting", "valid_until"))
-                            .gte(Utc::now().date_naive())),
-                )
-                .order_by(("posting_occupation", "posting_id"), sea_orm::Order::Desc);
-        }
-        SubjectKind::Program | SubjectKind::ApprenticeshipOffer => {
-            let (table, owner) = if kind == SubjectKind::Program {
-                ("program_occupation", "program_id")
-            } else {
-                ("offer_occupation", "offer_id")
-            };
-            select
-                .distinct()
-                .column(owner)
-                .from(table)
-                .and_where(Expr::col("occupation_id").is_in(occupations.iter().copied()))
-                .order_by(owner, sea_orm::Order::Desc);
-        }
-        SubjectKind::TrainingCourse => {
-            // Courses preparing for a certificate of one of the occupations.
-            let certificates = Query::select()
-                .column("certificate_id")
-                .from("certificate_occupation")
-                .and_where(Expr::col("occupation_id").is_in(occupations.iter().copied()))
-                .take();
-            select
-                .column("id")
-                .from("training_course")
-                .and_where(Expr::col("certificate_id").in_subquery(certificates))
-                .order_by("id", sea_orm::Order::Desc);
-        }
-    }
-    select.limit(OCCUPATION_CANDIDATES);
-    db.query_all(&select)
-        .await?
-        .iter()
+    ids(db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            walks.join(" UNION ALL "),
+        ))
+        .await?)
+}
+
+/// The first column of each row, as ids.
+fn ids(rows: Vec<sea_orm::QueryResult>) -> Result<Vec<i32>, DbErr> {
+    rows.iter()
         .map(|row| row.try_get_by_index::<i32>(0))
         .collect()
 }
 
-/// Candidates of `kinds` the search index finds for the subject's terms.
+/// Training courses preparing for a certificate of one of `occupations`,
+/// newest first.
+async fn courses_of<C: ConnectionTrait>(
+    db: &C,
+    occupations: &[i32],
+    limit: usize,
+) -> Result<Vec<i32>, DbErr> {
+    if occupations.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let certificates = Query::select()
+        .column("certificate_id")
+        .from("certificate_occupation")
+        .and_where(Expr::col("occupation_id").is_in(occupations.iter().copied()))
+        .take();
+    newest_courses(
+        db,
+        Expr::col("certificate_id").in_subquery(certificates),
+        limit,
+    )
+    .await
+}
+
+/// The newest training courses whose certificate meets `certificate`.
+async fn newest_courses<C: ConnectionTrait>(
+    db: &C,
+    certificate: sea_orm::sea_query::SimpleExpr,
+    limit: usize,
+) -> Result<Vec<i32>, DbErr> {
+    let select = Query::select()
+        .column("id")
+        .from("training_course")
+        .and_where(certificate)
+        .order_by("id", sea_orm::Order::Desc)
+        .limit(limit as u64)
+        .take();
+    ids(db.query_all(&select).await?)
+}
+
+/// Candidates of `kind` through occupations: the newest linked to the
+/// subject's own occupations, then, while fewer than
+/// [`OCCUPATION_CANDIDATES`], the newest linked to the rest of their 小类.
+async fn occupation_candidates<C: ConnectionTrait>(
+    db: &C,
+    kind: SubjectKind,
+    tiers: &[Vec<i32>; 2],
+) -> Result<BTreeSet<i32>, DbErr> {
+    let mut found = BTreeSet::new();
+    for tier in tiers {
+        let room = OCCUPATION_CANDIDATES - found.len();
+        if room == 0 {
+            break;
+        }
+        let mut ids = if kind == SubjectKind::TrainingCourse {
+            courses_of(db, tier, room).await?
+        } else {
+            newest_linked(db, kind, tier, room).await?
+        };
+        ids.retain(|id| !found.contains(id));
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.dedup();
+        found.extend(ids.into_iter().take(room));
+    }
+    Ok(found)
+}
+
+/// Candidates of `kinds` whose name or text shares specific words with
+/// the subject's key terms (the index leaves out words common to most
+/// objects).
 async fn text_candidates(
     index: &Arc<SearchIndex>,
     subject: &Profile,
@@ -161,21 +221,15 @@ async fn text_candidates(
     if subject.terms.is_empty() || kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let request = SearchRequest {
-        text: subject.terms.join(" "),
-        filters: Filters {
-            kinds: kinds.iter().copied().map(search_kind).collect(),
-            ..Default::default()
-        },
-        limit: TEXT_CANDIDATES,
-        ..Default::default()
-    };
     let index = index.clone();
-    let results = tokio::task::spawn_blocking(move || index.search(&request)).await??;
-    Ok(results
-        .hits
+    let words = subject.terms.clone();
+    let kinds: Vec<Kind> = kinds.iter().copied().map(search_kind).collect();
+    let found =
+        tokio::task::spawn_blocking(move || index.sharing_words(&words, &kinds, TEXT_CANDIDATES))
+            .await??;
+    Ok(found
         .into_iter()
-        .filter_map(|hit| subject_kind(hit.kind).map(|kind| (kind, hit.id)))
+        .filter_map(|(kind, id)| subject_kind(kind).map(|kind| (kind, id)))
         .collect())
 }
 
@@ -190,10 +244,22 @@ pub async fn find<C: ConnectionTrait>(
     places: &HashMap<i32, Place>,
     keep: &(dyn Fn(&Profile) -> bool + Sync),
 ) -> anyhow::Result<Vec<Scored>> {
-    let occupations = related_occupations(db, subject).await?;
+    let wanted = gather(db, index, subject, role, kinds).await?;
+    Ok(score_all(db, subject, role, wanted, places, keep).await?)
+}
+
+/// The ids of the candidates of each kind (see the module documentation).
+pub async fn gather<C: ConnectionTrait>(
+    db: &C,
+    index: &Arc<SearchIndex>,
+    subject: &Profile,
+    role: Role,
+    kinds: &[SubjectKind],
+) -> anyhow::Result<HashMap<SubjectKind, BTreeSet<i32>>> {
+    let tiers = occupation_tiers(db, subject).await?;
     let mut wanted: HashMap<SubjectKind, BTreeSet<i32>> = HashMap::new();
     for kind in kinds {
-        let ids = linked_owners(db, *kind, &occupations).await?;
+        let ids = occupation_candidates(db, *kind, &tiers).await?;
         wanted.entry(*kind).or_default().extend(ids);
     }
     // Supply finds demand by the demand's words, so a program searches
@@ -205,24 +271,35 @@ pub async fn find<C: ConnectionTrait>(
     if role == Role::Demand && kinds.contains(&SubjectKind::TrainingCourse) {
         let asked: Vec<i32> = subject.certificates.iter().flatten().copied().collect();
         if !asked.is_empty() {
-            let select = Query::select()
-                .column("id")
-                .from("training_course")
-                .and_where(Expr::col("certificate_id").is_in(asked))
-                .limit(OCCUPATION_CANDIDATES)
-                .take();
-            for row in db.query_all(&select).await? {
-                wanted
-                    .entry(SubjectKind::TrainingCourse)
-                    .or_default()
-                    .insert(row.try_get_by_index(0)?);
-            }
+            let courses = newest_courses(
+                db,
+                Expr::col("certificate_id").is_in(asked),
+                OCCUPATION_CANDIDATES,
+            )
+            .await?;
+            wanted
+                .entry(SubjectKind::TrainingCourse)
+                .or_default()
+                .extend(courses);
         }
     }
+    Ok(wanted)
+}
+
+/// Loads the candidates' profiles and scores them, best first.
+pub async fn score_all<C: ConnectionTrait>(
+    db: &C,
+    subject: &Profile,
+    role: Role,
+    wanted: HashMap<SubjectKind, BTreeSet<i32>>,
+    places: &HashMap<i32, Place>,
+    keep: &(dyn Fn(&Profile) -> bool + Sync),
+) -> Result<Vec<Scored>, DbErr> {
     let mut scored = Vec::new();
     for (kind, ids) in wanted {
         let ids: Vec<i32> = ids.into_iter().collect();
-        let candidates = profiles::of_kind(db, kind, &ids, places).await?;
+        // Candidates on the demand side are scored on their key terms.
+        let candidates = profiles::of_kind(db, kind, &ids, places, role == Role::Supply).await?;
         for candidate in candidates.values() {
             if !candidate.open || !keep(candidate) {
                 continue;

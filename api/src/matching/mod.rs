@@ -32,7 +32,7 @@ pub async fn profile<C: ConnectionTrait>(
     id: i32,
     places: &std::collections::HashMap<i32, score::Place>,
 ) -> Result<Option<Profile>, DbErr> {
-    Ok(profiles::of_kind(db, kind, &[id], places)
+    Ok(profiles::of_kind(db, kind, &[id], places, true)
         .await?
         .remove(&id))
 }

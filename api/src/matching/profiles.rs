@@ -59,16 +59,20 @@ const GENERAL_TERMS: &[&str] = &[
     "应用",
 ];
 
-/// The key terms of a demand: the words (two characters or more) of its
-/// title and skills, in order, without general words, at most
-/// [`MAX_TERMS`].
+/// The key terms of a demand: the words (two characters or more, not
+/// numbers) of its title and skills, in order, without general words, at
+/// most [`MAX_TERMS`].
 pub fn key_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut terms = Vec::new();
     for text in texts {
         for token in search::analysis::words(text) {
             let term = token.text;
-            if term.chars().count() < 2 || GENERAL_TERMS.contains(&term.as_str()) {
+            // Numbers (years, counts, codes) say nothing of the work.
+            if term.chars().count() < 2
+                || term.chars().all(|c| c.is_ascii_digit())
+                || GENERAL_TERMS.contains(&term.as_str())
+            {
                 continue;
             }
             if seen.insert(term.clone()) {
@@ -255,6 +259,7 @@ pub async fn programs<C: ConnectionTrait>(
     db: &C,
     ids: &[i32],
     places: &HashMap<i32, Place>,
+    with_terms: bool,
 ) -> Result<HashMap<i32, Profile>, DbErr> {
     let rows = rows_by_id::<program::Entity, _>(db, ids).await?;
     let ids: Vec<i32> = rows.keys().copied().collect();
@@ -283,7 +288,7 @@ pub async fn programs<C: ConnectionTrait>(
                     kind: SubjectKind::Program,
                     id,
                     text: lowercase_text(&[&program.name, entry_name, &program.description]),
-                    terms: key_terms([program.name.as_str()]),
+                    terms: supply_terms(with_terms, &program.name),
                     occupations: occupations.remove(&id).unwrap_or_default(),
                     certificates: Some(certificates.remove(&id).unwrap_or_default()),
                     place: region_id.and_then(|r| places.get(&r).copied()),
@@ -301,6 +306,7 @@ pub async fn offers<C: ConnectionTrait>(
     db: &C,
     ids: &[i32],
     places: &HashMap<i32, Place>,
+    with_terms: bool,
 ) -> Result<HashMap<i32, Profile>, DbErr> {
     let rows = rows_by_id::<apprenticeship_offer::Entity, _>(db, ids).await?;
     let ids: Vec<i32> = rows.keys().copied().collect();
@@ -314,7 +320,7 @@ pub async fn offers<C: ConnectionTrait>(
                     kind: SubjectKind::ApprenticeshipOffer,
                     id,
                     text: lowercase_text(&[&offer.title, &offer.description]),
-                    terms: key_terms([offer.title.as_str()]),
+                    terms: supply_terms(with_terms, &offer.title),
                     occupations: occupations.remove(&id).unwrap_or_default(),
                     certificates: None,
                     place: offer.region_id.and_then(|r| places.get(&r).copied()),
@@ -333,6 +339,7 @@ pub async fn courses<C: ConnectionTrait>(
     db: &C,
     ids: &[i32],
     places: &HashMap<i32, Place>,
+    with_terms: bool,
 ) -> Result<HashMap<i32, Profile>, DbErr> {
     let rows = rows_by_id::<training_course::Entity, _>(db, ids).await?;
     let provider_ids: Vec<i32> = rows.values().map(|c| c.provider_id).collect();
@@ -357,7 +364,7 @@ pub async fn courses<C: ConnectionTrait>(
                     kind: SubjectKind::TrainingCourse,
                     id,
                     text: lowercase_text(&[&course.title, &course.description]),
-                    terms: key_terms([course.title.as_str()]),
+                    terms: supply_terms(with_terms, &course.title),
                     occupations: course
                         .certificate_id
                         .and_then(|c| certificate_occupations.get(&c).cloned())
@@ -373,17 +380,51 @@ pub async fn courses<C: ConnectionTrait>(
         .collect())
 }
 
-/// Profiles of objects of one kind.
+/// Profiles of objects of one kind. `with_terms`: whether programs, offers
+/// and courses get their key terms, which they need as the subject of a
+/// match (it searches the index with them) or on its demand side (an offer
+/// matched with programs); a supply candidate's text is searched for the
+/// demand's terms instead. Postings always get them.
 pub async fn of_kind<C: ConnectionTrait>(
     db: &C,
     kind: SubjectKind,
     ids: &[i32],
     places: &HashMap<i32, Place>,
+    with_terms: bool,
 ) -> Result<HashMap<i32, Profile>, DbErr> {
     match kind {
         SubjectKind::DemandPosting => postings(db, ids, places).await,
-        SubjectKind::Program => programs(db, ids, places).await,
-        SubjectKind::ApprenticeshipOffer => offers(db, ids, places).await,
-        SubjectKind::TrainingCourse => courses(db, ids, places).await,
+        SubjectKind::Program => programs(db, ids, places, with_terms).await,
+        SubjectKind::ApprenticeshipOffer => offers(db, ids, places, with_terms).await,
+        SubjectKind::TrainingCourse => courses(db, ids, places, with_terms).await,
+    }
+}
+
+/// The key terms of a title, when asked for.
+fn supply_terms(with_terms: bool, title: &str) -> Vec<String> {
+    if with_terms {
+        key_terms([title])
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_terms;
+
+    #[test]
+    fn key_terms_leave_out_numbers_short_and_general_words() {
+        let terms = key_terms(["招聘2026届数控车工 5名", "熟悉 PLC 编程"]);
+        assert!(terms.contains(&"数控".to_string()), "{terms:?}");
+        assert!(terms.contains(&"plc".to_string()), "{terms:?}");
+        assert!(
+            terms
+                .iter()
+                .all(|t| t.chars().count() >= 2 && !t.chars().all(|c| c.is_ascii_digit())),
+            "{terms:?}"
+        );
+        assert!(!terms.contains(&"招聘".to_string()), "{terms:?}");
+        assert!(!terms.contains(&"熟悉".to_string()), "{terms:?}");
     }
 }

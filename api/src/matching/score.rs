@@ -58,7 +58,9 @@ pub struct Profile {
     /// Title, description and skills, lowercased: where a demand's terms
     /// are looked for.
     pub text: String,
-    /// The key terms of a demand (title and skills); empty for supply.
+    /// The key terms of a demand (title and skills); of an object that
+    /// is not a posting (its title) only when it is the subject of a match
+    /// (which searches with them) or on its demand side.
     pub terms: Vec<String>,
     pub occupations: Vec<OccupationLink>,
     /// Certificates asked for (demand) or offered (supply); `None` when

@@ -15,7 +15,7 @@ use std::{
 };
 
 use chrono::Utc;
-use entity::{demand_posting, enums::ChangeOperation, program};
+use entity::{demand_posting, program};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -270,7 +270,7 @@ async fn store(
     let Some((table, owner)) = link_table(kind) else {
         return Ok(());
     };
-    let mut write = begin(db).await?;
+    let write = begin(db).await?;
     let now = Utc::now();
     let mut stored = Vec::new();
     for (id, updated_at, best) in computed {
@@ -340,13 +340,12 @@ async fn store(
         .await?;
         stored.push(*id);
     }
-    // Logged like any change of the object: the gap's demand tally follows
-    // suggested links through the change log.
-    let entity = match kind {
-        SubjectKind::DemandPosting => crate::services::postings::ENTITY,
-        _ => crate::services::programs::ENTITY,
-    };
-    write.record_many(entity, &stored, ChangeOperation::Update);
+    // Suggested links are not searched, so they are not logged as changes
+    // for the index; the gap's demand tally takes them here, in the same
+    // transaction.
+    if kind == SubjectKind::DemandPosting {
+        super::tally::refresh_postings(write.db(), &stored).await?;
+    }
     write.commit().await?;
     Ok(())
 }

@@ -15,7 +15,8 @@
 //!   to date with.
 //!
 //! The tally follows postings through the change log, as the search index
-//! does: [`catch_up`] takes the postings changed after its sequence,
+//! does (and the suggester's links through [`refresh_postings`], in its own
+//! transaction): [`catch_up`] takes the postings changed after its sequence,
 //! subtracts their stored shares, stores their shares as they are now and
 //! adds those. Re-applying a posting is harmless (its old shares are
 //! replaced, not added to), so a write that commits while a catch-up runs
@@ -165,6 +166,24 @@ async fn apply_round(db: &DatabaseConnection) -> Result<(u64, i64), DbErr> {
     set_sequence(txn, sequence).await?;
     write.commit().await?;
     Ok((ids.len() as u64, sequence))
+}
+
+/// Replaces the shares of `postings` by their shares now, in the caller's
+/// write transaction: for a writer whose changes do not go through the
+/// change log (the suggester's links, which are not searched). Nothing to
+/// do while the tally has never been built (building it takes everything).
+pub async fn refresh_postings<C: ConnectionTrait>(txn: &C, postings: &[i32]) -> Result<(), DbErr> {
+    if postings.is_empty() {
+        return Ok(());
+    }
+    lock_named(txn, TALLY_LOCK).await?;
+    if tally_sequence(txn).await?.is_none() {
+        return Ok(());
+    }
+    for chunk in postings.chunks(CHUNK) {
+        replace_shares(txn, chunk).await?;
+    }
+    Ok(())
 }
 
 /// Replaces the shares of `ids` in both tables by their shares now.

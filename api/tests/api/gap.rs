@@ -74,8 +74,8 @@ async fn fixture(app: &TestApp) {
     )
     .await;
     // P3's suggested link, as the suggester stores it (in one transaction,
-    // so the background suggester cannot interleave, logged as a change of
-    // the posting so that the demand tally follows).
+    // so the background suggester cannot interleave, the demand tally
+    // refreshed in it).
     let id = row_id(&p3);
     let txn = app.db.begin().await.expect("a transaction");
     let backend = app.db.get_database_backend();
@@ -94,20 +94,9 @@ async fn fixture(app: &TestApp) {
             .await
             .expect("fixture SQL");
     }
-    // Logged as the services log (the change log locked until commit, so
-    // that sequences become visible in order).
-    hub::services::write::lock_change_log(&txn)
+    hub::matching::tally::refresh_postings(&txn, &[id])
         .await
-        .expect("change log locked");
-    txn.execute_raw(Statement::from_string(
-        backend,
-        format!(
-            "INSERT INTO change_log (entity, entity_id, operation, created_at) \
-             SELECT 'DemandPosting', id, 'UPDATE', created_at FROM demand_posting WHERE id = {id}"
-        ),
-    ))
-    .await
-    .expect("change logged");
+        .expect("the tally takes the link");
     txn.commit().await.expect("committed");
 }
 
