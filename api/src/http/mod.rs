@@ -8,7 +8,7 @@ mod graphql;
 mod guard;
 mod ide;
 mod metrics;
-mod subscriptions;
+pub mod subscriptions;
 
 pub use guard::RateLimiter;
 pub use metrics::Metrics;

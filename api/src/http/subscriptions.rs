@@ -10,8 +10,9 @@
 //! async-graphql runs the protocol; the hub adjusts what it sends to the
 //! letter of `graphql-transport-ws`: an operation refused before it runs
 //! (validation, permissions) is answered with one `error` message instead
-//! of `next` + `complete`; a refused `connection_init` closes with 4403
-//! and a `subscribe` before the handshake with 4401.
+//! of `next` + `complete`; a refused `connection_init` closes with 4403,
+//! a `subscribe` before the handshake with 4401, and a connection that
+//! sends no `connection_init` within [`INIT_TIMEOUT`] with 4408.
 
 use std::{
     collections::HashSet,
@@ -38,6 +39,11 @@ use poem::{
 use sea_orm::DatabaseConnection;
 
 use crate::{access::Actor, graphql::HubSchema};
+
+/// How long a new connection may take to send `connection_init`
+/// (graphql-ws servers wait 3 s by default; the hub is more patient with
+/// slow networks).
+pub const INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The token of a `connection_init` payload, if it carries one.
 fn token_of(payload: &serde_json::Value) -> Option<String> {
@@ -175,9 +181,11 @@ pub async fn endpoint(
                     )
                 });
             let init_refused = Arc::new(AtomicBool::new(false));
-            let refused = init_refused.clone();
+            let initialised = Arc::new(AtomicBool::new(false));
+            let (refused, init) = (init_refused.clone(), initialised.clone());
             let outgoing = async_graphql::http::WebSocket::new(schema, incoming, protocol.0)
                 .on_connection_init(move |payload| async move {
+                    init.store(true, Ordering::SeqCst);
                     let outcome = actor_of(&db, payload).await;
                     if outcome.is_err() {
                         refused.store(true, Ordering::SeqCst);
@@ -187,7 +195,21 @@ pub async fn endpoint(
             futures::pin_mut!(outgoing);
             let strict = protocol.0 == WebSocketProtocols::GraphQLWS;
             let mut adjust = Outgoing::default();
-            while let Some(message) = outgoing.next().await {
+            let deadline = tokio::time::sleep(INIT_TIMEOUT);
+            futures::pin_mut!(deadline);
+            loop {
+                let message = tokio::select! {
+                    message = outgoing.next() => message,
+                    () = &mut deadline, if !initialised.load(Ordering::SeqCst) => {
+                        let _ = sink
+                            .send(Message::close_with(4408u16, "Connection initialisation timeout"))
+                            .await;
+                        break;
+                    }
+                };
+                let Some(message) = message else {
+                    break;
+                };
                 let message = if strict {
                     match adjust.adjust(message, init_refused.load(Ordering::SeqCst)) {
                         Some(message) => message,

@@ -191,6 +191,22 @@ async fn unknown_subscriptions_and_bad_tokens_are_refused_by_the_protocol() {
     )
     .await;
     assert_eq!(receive(&mut socket).await, Err(4401));
+
+    // A connection that never sends connection_init is closed with 4408
+    // once the hub stops waiting; one that did stays open past it.
+    let mut silent = connect(&app).await;
+    let mut talking = connected(&app, json!({})).await;
+    let started = std::time::Instant::now();
+    assert_eq!(receive(&mut silent).await, Err(4408));
+    assert!(
+        started.elapsed()
+            >= hub::http::subscriptions::INIT_TIMEOUT - std::time::Duration::from_millis(500)
+    );
+    send(&mut talking, json!({ "type": "ping" })).await;
+    assert_eq!(
+        receive(&mut talking).await.map(|m| m["type"].clone()),
+        Ok(json!("pong"))
+    );
 }
 
 const NEW_MATCHES: &str = "subscription($program: ID!) { newMatches(programId: $program, minScore: 0.5) { score object { ... on DemandPosting { title } } sharedOccupations { closeness } } }";
