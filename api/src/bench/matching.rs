@@ -165,6 +165,20 @@ async fn world(db: &DatabaseConnection) -> anyhow::Result<World> {
     })
 }
 
+/// Rows of a link table: `owner` declared on each of `picks`.
+fn declared_links(owner: i32, picks: &[usize], world: &World) -> Vec<Vec<SimpleExpr>> {
+    picks
+        .iter()
+        .map(|pick| {
+            vec![
+                owner.into(),
+                world.occupations[*pick].0.into(),
+                "DECLARED".into(),
+            ]
+        })
+        .collect()
+}
+
 /// One or two random occupations.
 fn occupations_of(rng: &mut Rng, world: &World) -> Vec<usize> {
     let first = rng.below(world.occupations.len());
@@ -204,13 +218,7 @@ async fn fill_supply(
             now.into(),
             now.into(),
         ]);
-        for pick in picks {
-            links.push(vec![
-                id.into(),
-                world.occupations[pick].0.into(),
-                "DECLARED".into(),
-            ]);
-        }
+        links.extend(declared_links(id, &picks, world));
     }
     insert_rows(
         db,
@@ -257,13 +265,7 @@ async fn fill_supply(
             now.into(),
             now.into(),
         ]);
-        for pick in picks {
-            links.push(vec![
-                id.into(),
-                world.occupations[pick].0.into(),
-                "DECLARED".into(),
-            ]);
-        }
+        links.extend(declared_links(id, &picks, world));
     }
     insert_rows(
         db,
@@ -327,13 +329,7 @@ async fn fill_postings(
             now.into(),
             now.into(),
         ]);
-        for pick in picks {
-            links.push(vec![
-                id.into(),
-                world.occupations[pick].0.into(),
-                "DECLARED".into(),
-            ]);
-        }
+        links.extend(declared_links(id, &picks, world));
         if postings.len() >= BATCH * 20 {
             flush_postings(db, &mut postings, &mut links).await?;
         }

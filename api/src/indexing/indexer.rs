@@ -334,7 +334,7 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// The newest sequence in the change log (0 when empty).
-pub async fn latest_sequence(db: &DatabaseConnection) -> Result<i64, DbErr> {
+pub async fn latest_sequence<C: sea_orm::ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     let latest: Option<Option<i64>> = change_log::Entity::find()
         .select_only()
         .column_as(change_log::Column::Seq.max(), "latest")

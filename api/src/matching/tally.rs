@@ -28,7 +28,10 @@
 use chrono::Utc;
 use sea_orm::{sea_query::Query, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
-use crate::services::write::{begin, lock_named};
+use crate::{
+    indexing::latest_sequence,
+    services::write::{begin, lock_named},
+};
 
 /// Serialises catch-ups of several hub processes on one PostgreSQL
 /// database (SQLite's write lock does it there).
@@ -64,12 +67,6 @@ async fn scalar_i64<C: ConnectionTrait>(db: &C, sql: &str) -> Result<Option<i64>
         Some(row) => row.try_get_by_index::<Option<i64>>(0),
         None => Ok(None),
     }
-}
-
-async fn latest_sequence<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
-    Ok(scalar_i64(db, "SELECT MAX(seq) FROM change_log")
-        .await?
-        .unwrap_or(0))
 }
 
 async fn tally_sequence<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, DbErr> {
