@@ -522,11 +522,15 @@ impl SearchIndex {
         clauses
     }
 
-    /// Runs a search. Any text is accepted: it is analysed, never parsed as
-    /// a query language, so quotes, `AND`, `*` and the like are just text.
-    /// Text without any searchable token lists everything that matches the
-    /// filters.
-    pub fn search(&self, request: &SearchRequest) -> SearchResult<SearchResults> {
+    /// Checks a request and runs its first stage (with the character
+    /// fallback when nothing shares a word or a bigram). A short query's
+    /// first [`RERANK_DEPTH`] hits are collected whatever the page, so the
+    /// second stage re-scores the same hits for every page.
+    fn first_stage(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> SearchResult<FirstStage> {
         let length = request.text.chars().count();
         if length > MAX_QUERY_CHARS {
             return Err(SearchError::InvalidQuery(format!(
@@ -538,37 +542,86 @@ impl SearchIndex {
                 "at most {MAX_LIMIT} hits per page"
             )));
         }
-        let searcher = self.reader.searcher();
         // The second stage matches titles to the reference vocabulary; a
         // search that may return postings, programs, offers or courses (of
         // which there can be millions) ranks by the first stage alone.
         let reference_only = !request.filters.kinds.is_empty()
             && request.filters.kinds.iter().all(|kind| kind.is_reference());
         let plan = ranking::plan(
-            &searcher,
+            searcher,
             &self.fields.ranking(),
             &request.text,
             reference_only,
         );
         let wanted = request.offset + request.limit + 1;
-        // A short query's first RERANK_DEPTH hits are re-scored, whatever
-        // the page: pages stay consistent, the rest keeps first-stage order.
         let depth = if plan.rerank.is_some() {
             wanted.max(RERANK_DEPTH)
         } else {
             wanted
         };
         let (mut top, mut total, mut facet_counts) =
-            self.collect(&searcher, request, plan.query.clone(), depth)?;
+            self.collect(searcher, request, plan.query.clone(), depth)?;
         if top.is_empty() && plan.query.is_some() {
             // Nothing shares a word or a bigram: fall back to the texts that
             // share characters, so overlapping text never finds nothing.
             if let Some(fallback) = ranking::fallback(&self.fields.ranking(), &request.text) {
                 (top, total, facet_counts) =
-                    self.collect(&searcher, request, Some(fallback), wanted)?;
+                    self.collect(searcher, request, Some(fallback), wanted)?;
             }
         }
-        if let Some(rerank) = &plan.rerank {
+        Ok(FirstStage {
+            top,
+            total,
+            facet_counts,
+            rerank: plan.rerank,
+        })
+    }
+
+    /// The second stage's features of a request's re-scored hits (its
+    /// first [`RERANK_DEPTH`] first-stage hits, in first-stage order), for
+    /// fitting the second stage's weights; empty when the request gets no
+    /// second stage (long text, or kinds beyond the reference kinds).
+    pub fn second_stage_features(
+        &self,
+        request: &SearchRequest,
+    ) -> SearchResult<Vec<CandidateFeatures>> {
+        let searcher = self.reader.searcher();
+        let FirstStage {
+            mut top, rerank, ..
+        } = self.first_stage(&searcher, request)?;
+        let Some(rerank) = rerank else {
+            return Ok(Vec::new());
+        };
+        top.truncate(RERANK_DEPTH);
+        let features = ranking::features(&searcher, &rerank, &top)?;
+        let mut out = Vec::with_capacity(top.len());
+        for ((_, address), values) in top.iter().zip(features) {
+            let document: TantivyDocument = searcher.doc(*address)?;
+            if let Some((kind, id)) = self.key_of(&document) {
+                out.push(CandidateFeatures {
+                    kind,
+                    id,
+                    features: values.to_vec(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs a search. Any text is accepted: it is analysed, never parsed as
+    /// a query language, so quotes, `AND`, `*` and the like are just text.
+    /// Text without any searchable token lists everything that matches the
+    /// filters.
+    pub fn search(&self, request: &SearchRequest) -> SearchResult<SearchResults> {
+        let searcher = self.reader.searcher();
+        let FirstStage {
+            mut top,
+            total,
+            facet_counts,
+            rerank,
+        } = self.first_stage(&searcher, request)?;
+        if let Some(rerank) = &rerank {
+            // The rest keeps first-stage order.
             let rest = top.split_off(top.len().min(RERANK_DEPTH));
             top = ranking::rerank(&searcher, rerank, top)?;
             top.extend(rest);
@@ -798,6 +851,24 @@ impl SearchIndex {
 /// Scored hits (best first), the number of matches and the facet counts
 /// (when asked).
 type Collected = (Vec<(f32, DocAddress)>, Option<usize>, Option<FacetCounts>);
+
+/// A candidate of the second stage and its features (see
+/// [`SearchIndex::second_stage_features`]).
+#[derive(Debug, Clone)]
+pub struct CandidateFeatures {
+    pub kind: Kind,
+    pub id: i32,
+    pub features: Vec<f32>,
+}
+
+/// A first stage's hits (best first), match count, facet counts, and the
+/// second stage the query gets, if any.
+struct FirstStage {
+    top: Vec<(f32, DocAddress)>,
+    total: Option<usize>,
+    facet_counts: Option<FacetCounts>,
+    rerank: Option<ranking::Rerank>,
+}
 
 fn facet(dimension: Dimension, value: &str) -> Facet {
     Facet::from_path([&dimension.path()[1..], value.replace('/', "_").as_str()])

@@ -19,7 +19,8 @@ pub use document::{Dimension, IndexChange, Kind, SearchDoc};
 pub use error::{SearchError, SearchResult};
 pub use faults::FaultSwitch;
 pub use index::{
-    FacetCount, Filters, Hit, SearchIndex, SearchRequest, SearchResults, Snippet, WriterOptions,
+    CandidateFeatures, FacetCount, Filters, Hit, SearchIndex, SearchRequest, SearchResults,
+    Snippet, WriterOptions,
 };
 
 #[cfg(test)]

@@ -26,15 +26,18 @@
 //! **Second stage** (queries of at most [`SHORT_QUERY_CHARS`] characters
 //! for the reference kinds alone: occupations, catalogue entries,
 //! certificates, as `search(kinds: [OCCUPATION])` and occupation
-//! suggestions ask): the first [`RERANK_DEPTH`] hits are re-scored as
-//! `first × first-stage score / best first-stage score
-//!  + text_coverage × share of the query's characters (by IDF) in the text
-//!  + name_coverage × share of the query's characters (by IDF) in the name
-//!  + head × whether the name holds the query's head word`.
-//! A job title is "what + kind of work" (`丙烯酰胺` + `装置操作工`): the
-//! coverage terms reward the object whose text holds the specific part, the
-//! head term the one that does the same kind of work, so a generic suffix
-//! shared with another occupation's short name no longer wins on its own.
+//! suggestions ask): the first [`RERANK_DEPTH`] hits are re-scored by a
+//! weighted sum of [`features`] read from posting lists: the first-stage
+//! score and rank, how much of the query's characters and bigrams (by IDF)
+//! the text and the name hold, how much of the name the query holds, and
+//! whether name and text hold the query's head word. A job title is
+//! "what + kind of work" (`丙烯酰胺` + `装置操作工`): the coverage terms
+//! reward the object whose text holds the specific part, the head terms the
+//! one that does the same kind of work, and the share of the name held
+//! keeps a generic suffix shared with another occupation's short name from
+//! winning on its own. The weights were fitted on the `tune` parts of
+//! `hub-bench relevance` (`hub-bench relevance --features FILE` writes the
+//! features, `scripts/fit_rerank.py` fits them).
 
 use std::collections::BTreeSet;
 
@@ -63,11 +66,8 @@ pub struct Weights {
     pub tags_words: f32,
     /// Catalogue words that a query's everyday words stand for.
     pub expansion: f32,
-    /// Second stage.
-    pub first: f32,
-    pub text_coverage: f32,
-    pub name_coverage: f32,
-    pub head: f32,
+    /// Second stage, one weight per feature of [`features`].
+    pub second: [f32; FEATURES],
     /// First stage of long text (more than `SHORT_QUERY_CHARS`).
     pub long_text_words: f32,
     pub long_text_grams: f32,
@@ -86,10 +86,7 @@ pub const WEIGHTS: Weights = Weights {
     title_grams: 0.5,
     tags_words: 0.6,
     expansion: 1.0,
-    first: 3.4,
-    text_coverage: 2.6,
-    name_coverage: 2.3,
-    head: 0.5,
+    second: [4.2, 3.35, 2.1, 0.6, 0.25, -3.85, 2.5, 1.9, 0.85, -0.6, 0.5],
     long_text_words: 1.0,
     long_text_grams: 1.0,
     long_title_words: 1.0,
@@ -110,14 +107,24 @@ pub(crate) struct RankFields {
     pub text_chars: Field,
 }
 
-/// What the second stage needs of a query.
+/// What the second stage needs of a query: its terms, each with its IDF
+/// in the field it is looked up in.
 pub(crate) struct Rerank {
-    /// The query's characters with their IDF in the whole text.
+    /// The query's characters in the whole text, and in names.
     text_chars: Vec<(Term, f32)>,
-    /// The same characters with their IDF in names.
     title_chars: Vec<(Term, f32)>,
-    /// The head word, as a term of the name's words.
+    /// The query's bigrams in the whole text, and in names.
+    text_grams: Vec<(Term, f32)>,
+    title_grams: Vec<(Term, f32)>,
+    /// The bigrams of the query's specific part (without its head word) in
+    /// the whole text, its characters in names.
+    specific_grams: Vec<(Term, f32)>,
+    specific_chars: Vec<(Term, f32)>,
+    /// The head word, as a word of names and as a word of the whole text.
     head: Option<Term>,
+    head_in_text: Option<Term>,
+    /// Where a name's length in characters is read (its field norm).
+    title_chars_field: Field,
 }
 
 /// The first-stage query of a text, and the second stage when the text is
@@ -273,8 +280,8 @@ pub(crate) fn plan(
     for field in [fields.title, fields.tags, fields.text] {
         term_clauses(&mut clauses, field, &expansions, w.expansion);
     }
-    let with_idf = |field: Field| -> Vec<(Term, f32)> {
-        chars
+    let with_idf = |tokens: &[(String, f32)], field: Field| -> Vec<(Term, f32)> {
+        tokens
             .iter()
             .map(|(c, _)| {
                 let term = Term::from_field_text(field, c);
@@ -283,10 +290,31 @@ pub(crate) fn plan(
             })
             .collect()
     };
-    let rerank = (short && reference_only).then(|| Rerank {
-        text_chars: with_idf(fields.text_chars),
-        title_chars: with_idf(fields.title_chars),
-        head: analysis::head(text).map(|head| Term::from_field_text(fields.title, &head)),
+    let rerank = (short && reference_only).then(|| {
+        let head = analysis::head(text);
+        let specific = head
+            .as_deref()
+            .and_then(|head| text.trim_end().strip_suffix(head))
+            .unwrap_or(text);
+        Rerank {
+            text_chars: with_idf(&chars, fields.text_chars),
+            title_chars: with_idf(&chars, fields.title_chars),
+            text_grams: with_idf(&grams, fields.text_grams),
+            title_grams: with_idf(&grams, fields.title_grams),
+            specific_grams: with_idf(
+                &unweighted(distinct(analysis::grams(specific))),
+                fields.text_grams,
+            ),
+            specific_chars: with_idf(
+                &unweighted(distinct(analysis::chars(specific))),
+                fields.title_chars,
+            ),
+            head_in_text: head
+                .as_deref()
+                .map(|head| Term::from_field_text(fields.text, head)),
+            head: head.map(|head| Term::from_field_text(fields.title, &head)),
+            title_chars_field: fields.title_chars,
+        }
     });
     Plan {
         query: Some(BooleanQuery::new(clauses)),
@@ -355,35 +383,117 @@ fn coverage(weights: &[f32], present: &[bool]) -> f32 {
         / total
 }
 
-/// Re-scores `hits` (first-stage score, address), best first.
+/// Number of second-stage features.
+pub(crate) const FEATURES: usize = 11;
+
+/// The second stage's features of each hit, in this order (the order of
+/// [`Weights::second`]); coverages are shares of the query's terms found,
+/// each term counted by its IDF:
+/// 0. first-stage score / best first-stage score of the query;
+/// 1. coverage of the query's characters in the whole text;
+/// 2. coverage of its characters in the name;
+/// 3. the name holds the head word;
+/// 4. coverage of its bigrams in the whole text;
+/// 5. coverage of its bigrams in the name;
+/// 6. share of the name's characters that the query holds (a long name
+///    that only shares a suffix with the query scores low);
+/// 7. coverage of the specific part's bigrams in the whole text;
+/// 8. coverage of the specific part's characters in the name;
+/// 9. the whole text holds the head word;
+/// 10. 1 / first-stage rank.
+///
+/// Every value is read from posting lists and field norms: no document is
+/// loaded.
+pub(crate) fn features(
+    searcher: &Searcher,
+    rerank: &Rerank,
+    hits: &[(f32, DocAddress)],
+) -> SearchResult<Vec<[f32; FEATURES]>> {
+    let best = hits.iter().map(|(score, _)| *score).fold(0.0_f32, f32::max);
+    let addresses: Vec<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
+    let groups = [
+        &rerank.text_chars,
+        &rerank.title_chars,
+        &rerank.text_grams,
+        &rerank.title_grams,
+        &rerank.specific_grams,
+        &rerank.specific_chars,
+    ];
+    let heads = [&rerank.head, &rerank.head_in_text];
+    let mut terms: Vec<&Term> = groups
+        .iter()
+        .flat_map(|group| group.iter().map(|(term, _)| term))
+        .collect();
+    terms.extend(heads.iter().filter_map(|head| head.as_ref()));
+    let present = presence(searcher, &terms, &addresses)?;
+    let idfs: Vec<Vec<f32>> = groups
+        .iter()
+        .map(|group| group.iter().map(|(_, idf)| *idf).collect())
+        .collect();
+    let mut out = Vec::with_capacity(hits.len());
+    for (rank, ((score, address), found)) in hits.iter().zip(&present).enumerate() {
+        let mut at = 0;
+        let mut cover = [0.0_f32; 6];
+        let mut name_chars_found = 0;
+        for (g, weights) in idfs.iter().enumerate() {
+            let slice = &found[at..at + weights.len()];
+            cover[g] = coverage(weights, slice);
+            if g == 1 {
+                name_chars_found = slice.iter().filter(|found| **found).count();
+            }
+            at += weights.len();
+        }
+        let mut head = [0.0_f32; 2];
+        for (h, term) in heads.iter().enumerate() {
+            if term.is_some() {
+                head[h] = f32::from(u8::from(found[at]));
+                at += 1;
+            }
+        }
+        let name_length = searcher
+            .segment_reader(address.segment_ord)
+            .get_fieldnorms_reader(rerank.title_chars_field)?
+            .fieldnorm(address.doc_id)
+            .max(1) as f32;
+        out.push([
+            if best > 0.0 { score / best } else { 0.0 },
+            cover[0],
+            cover[1],
+            head[0],
+            cover[2],
+            cover[3],
+            (name_chars_found as f32 / name_length).min(1.0),
+            cover[4],
+            cover[5],
+            head[1],
+            1.0 / (rank as f32 + 1.0),
+        ]);
+    }
+    Ok(out)
+}
+
+/// Re-scores `hits` (first-stage score, address), best first: the weighted
+/// sum of their [`features`].
 pub(crate) fn rerank(
     searcher: &Searcher,
     rerank: &Rerank,
     hits: Vec<(f32, DocAddress)>,
 ) -> SearchResult<Vec<(f32, DocAddress)>> {
-    let w = &WEIGHTS;
     let best = hits.iter().map(|(score, _)| *score).fold(0.0_f32, f32::max);
     if hits.is_empty() || best <= 0.0 {
         return Ok(hits);
     }
-    let addresses: Vec<DocAddress> = hits.iter().map(|(_, address)| *address).collect();
-    let mut terms: Vec<&Term> = rerank.text_chars.iter().map(|(t, _)| t).collect();
-    terms.extend(rerank.title_chars.iter().map(|(t, _)| t));
-    terms.extend(rerank.head.iter());
-    let present = presence(searcher, &terms, &addresses)?;
-    let n = rerank.text_chars.len();
-    let text_weights: Vec<f32> = rerank.text_chars.iter().map(|(_, w)| *w).collect();
-    let title_weights: Vec<f32> = rerank.title_chars.iter().map(|(_, w)| *w).collect();
+    let features = features(searcher, rerank, &hits)?;
     let mut scored: Vec<(f32, DocAddress)> = hits
         .iter()
-        .zip(&present)
-        .map(|((score, address), found)| {
-            let head = rerank.head.is_some() && found[2 * n];
-            let value = w.first * score / best
-                + w.text_coverage * coverage(&text_weights, &found[..n])
-                + w.name_coverage * coverage(&title_weights, &found[n..2 * n])
-                + if head { w.head } else { 0.0 };
-            (value, *address)
+        .zip(&features)
+        .map(|((_, address), values)| {
+            let score = values
+                .iter()
+                .zip(&WEIGHTS.second)
+                .map(|(value, weight)| value * weight)
+                .sum();
+            (score, *address)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -18,6 +18,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
+    io::Write,
     path::Path,
     sync::Arc,
     time::Duration,
@@ -368,6 +369,7 @@ fn outcome(ranker: Ranker, judgement: &Judgement, top: Vec<String>) -> QueryOutc
 pub async fn evaluate(
     occupations_csv: &Path,
     judgements: &[Judgement],
+    features: Option<&Path>,
 ) -> anyhow::Result<Evaluation> {
     let scratch = tempfile::tempdir()?;
     let url = format!(
@@ -411,6 +413,17 @@ pub async fn evaluate(
         .collect();
     let bigrams = Baseline::build(&documents, Tokens::Bigrams)?;
     let jieba = Baseline::build(&documents, Tokens::JiebaWords)?;
+    let mut features_table = match features {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            writeln!(
+                file,
+                "kind\tsplit\tquery\tcode\trelevant\trelevant_count\tfeatures"
+            )?;
+            Some(file)
+        }
+        None => None,
+    };
     let mut outcomes = Vec::new();
     for judgement in judgements {
         let request = SearchRequest {
@@ -422,6 +435,9 @@ pub async fn evaluate(
             limit: 10,
             ..Default::default()
         };
+        if let Some(table) = features_table.as_mut() {
+            write_features(table, indexer.index(), &request, judgement, &codes)?;
+        }
         let results = indexer.index().search(&request)?;
         let top: Vec<String> = results
             .hits
@@ -440,7 +456,38 @@ pub async fn evaluate(
             jieba.search(&judgement.query, 10)?,
         ));
     }
+    if let Some(mut table) = features_table {
+        table.flush()?;
+    }
     Ok(Evaluation { outcomes, names })
+}
+
+/// One row per candidate of the second stage: the judgement, the
+/// candidate's code, whether it is relevant, and its features.
+fn write_features(
+    table: &mut impl Write,
+    index: &SearchIndex,
+    request: &SearchRequest,
+    judgement: &Judgement,
+    codes: &HashMap<i32, String>,
+) -> anyhow::Result<()> {
+    for candidate in index.second_stage_features(request)? {
+        let Some(code) = codes.get(&candidate.id) else {
+            continue;
+        };
+        let values: Vec<String> = candidate.features.iter().map(f32::to_string).collect();
+        writeln!(
+            table,
+            "{}\t{}\t{}\t{code}\t{}\t{}\t{}",
+            judgement.kind.name(),
+            judgement.split,
+            judgement.query.replace(['\t', '\n', '\r'], " "),
+            u8::from(judgement.relevant.contains(code)),
+            judgement.relevant.len(),
+            values.join("\t")
+        )?;
+    }
+    Ok(())
 }
 
 /// Prints every kind × split × ranker, then the hub's misses of the tune

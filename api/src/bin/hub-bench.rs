@@ -46,6 +46,10 @@ enum Command {
         /// Also list the hub's misses on the tune splits.
         #[arg(long)]
         misses: bool,
+        /// Also write the second stage's features of every title query's
+        /// candidates to this TSV file, for `scripts/fit_rerank.py`.
+        #[arg(long)]
+        features: Option<PathBuf>,
     },
     /// Indexing and search performance against SQLite FTS5 (trigram).
     Search {
@@ -124,7 +128,11 @@ async fn main() -> ExitCode {
     hub::telemetry::init(false);
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Relevance { eval, misses } => relevance(&cli.data, &eval, misses).await,
+        Command::Relevance {
+            eval,
+            misses,
+            features,
+        } => relevance(&cli.data, &eval, misses, features.as_deref()).await,
         Command::Search {
             sizes,
             queries,
@@ -202,10 +210,16 @@ async fn relevance(
     data: &std::path::Path,
     eval: &std::path::Path,
     misses: bool,
+    features: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     use hub::bench::relevance::{evaluate, print_report, read_all};
     let judgements = read_all(eval, data)?;
-    let evaluation = evaluate(&data.join("occupations/occupations_2022.csv"), &judgements).await?;
+    let evaluation = evaluate(
+        &data.join("occupations/occupations_2022.csv"),
+        &judgements,
+        features,
+    )
+    .await?;
     print_report(&evaluation, misses);
     Ok(())
 }
