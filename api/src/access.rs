@@ -125,6 +125,16 @@ pub enum Action {
     ManageTokens,
     /// Follow the new matches of a college's program (a subscription).
     FollowProgramMatches { college_id: i32 },
+    /// Record a skill contest (colleges report results; 市人社局 too).
+    WriteContest,
+    /// Record a college's contest winners and their awards, and submit
+    /// their rewards for approval.
+    WriteContestResults { college_id: i32 },
+    /// Add a dated table of reward amounts (市人社局).
+    WriteRewardTable,
+    /// Approve, return or mark paid a competition reward: 市人社局 only,
+    /// not even admins.
+    DecideReward,
 }
 
 fn unauthenticated() -> Refusal {
@@ -146,6 +156,15 @@ pub async fn authorize<C: ConnectionTrait>(
 ) -> Result<(), AuthorizeError> {
     if *actor == Actor::Anonymous {
         return Err(unauthenticated().into());
+    }
+    let hr_bureau = matches!(actor, Actor::Token(holder) if holder.role == TokenRole::HrBureau);
+    if let Action::DecideReward = action {
+        // The policy gives approval to 市人社局 alone.
+        return if hr_bureau {
+            Ok(())
+        } else {
+            Err(forbidden(describe(action)).into())
+        };
     }
     if actor.is_admin() {
         return Ok(());
@@ -186,6 +205,13 @@ pub async fn authorize<C: ConnectionTrait>(
         Action::WriteOffer { enterprise_id } => {
             actor.organisation(TokenRole::Enterprise) == Some(enterprise_id)
         }
+        Action::WriteContestResults { college_id } => {
+            actor.organisation(TokenRole::College) == Some(college_id)
+        }
+        Action::WriteContest => hr_bureau || actor.organisation(TokenRole::College).is_some(),
+        Action::WriteRewardTable => hr_bureau,
+        // Decided above: 市人社局 only.
+        Action::DecideReward => false,
         Action::ManageOrganisations | Action::ManageTokens => false,
     };
     if allowed {
@@ -229,6 +255,10 @@ fn describe(action: Action) -> &'static str {
         Action::ManageOrganisations => "manage organisations (admins only)",
         Action::ManageTokens => "manage API tokens (admins only)",
         Action::FollowProgramMatches { .. } => "follow another college's program matches",
+        Action::WriteContest => "record contests (colleges and 市人社局 only)",
+        Action::WriteContestResults { .. } => "write another college's contest results",
+        Action::WriteRewardTable => "add reward tables (市人社局 only)",
+        Action::DecideReward => "approve, return or pay rewards (市人社局 only)",
     }
 }
 

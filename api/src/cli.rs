@@ -184,8 +184,9 @@ fn parse_role(text: &str) -> Result<entity::enums::TokenRole, String> {
         "association" => Ok(TokenRole::Association),
         "college" => Ok(TokenRole::College),
         "enterprise" => Ok(TokenRole::Enterprise),
+        "hr-bureau" => Ok(TokenRole::HrBureau),
         other => Err(format!(
-            "`{other}` is not a role: admin, association, college or enterprise"
+            "`{other}` is not a role: admin, association, college, enterprise or hr-bureau"
         )),
     }
 }
@@ -199,8 +200,10 @@ async fn organisation_id(
     use entity::enums::TokenRole;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let name = match (role, name) {
-        (TokenRole::Admin, None) => return Ok(None),
-        (TokenRole::Admin, Some(_)) => anyhow::bail!("an admin token has no --organisation"),
+        (TokenRole::Admin | TokenRole::HrBureau, None) => return Ok(None),
+        (TokenRole::Admin | TokenRole::HrBureau, Some(_)) => {
+            anyhow::bail!("admin and hr-bureau tokens have no --organisation")
+        }
         (_, None) => anyhow::bail!("a token of this role needs --organisation <exact name>"),
         (_, Some(name)) => name.trim(),
     };
@@ -220,7 +223,7 @@ async fn organisation_id(
             .one(db)
             .await?
             .map(|row| row.id),
-        TokenRole::Admin => None,
+        TokenRole::Admin | TokenRole::HrBureau => None,
     };
     id.map(Some)
         .with_context(|| format!("no organisation of this role is named「{name}」"))

@@ -423,7 +423,7 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
 /// The demo's API tokens, documented in the README so that its examples
 /// run: one per role. They exist only where the demo was loaded; a real
 /// deployment starts with `--no-demo` and creates its own tokens.
-pub const DEMO_TOKENS: [(&str, &str, TokenRole, &str, Option<&str>); 4] = [
+pub const DEMO_TOKENS: [(&str, &str, TokenRole, &str, Option<&str>); 5] = [
     ("hub_demo_admin", "演示：管理员", TokenRole::Admin, "", None),
     (
         "hub_demo_association",
@@ -445,5 +445,12 @@ pub const DEMO_TOKENS: [(&str, &str, TokenRole, &str, Option<&str>); 4] = [
         TokenRole::Enterprise,
         "enterprise",
         Some("吉林江城智能装备有限公司（演示）"),
+    ),
+    (
+        "hub_demo_hr_bureau",
+        "演示：吉林市人力资源和社会保障局",
+        TokenRole::HrBureau,
+        "",
+        None,
     ),
 ];

@@ -21,10 +21,14 @@ pub enum NodeKind {
     ApprenticeshipOffer,
     TrainingCourse,
     ApiToken,
+    Contest,
+    ContestAward,
+    ContestPerson,
+    CompetitionReward,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 12] = [
+    pub const ALL: [NodeKind; 16] = [
         NodeKind::Region,
         NodeKind::CatalogueEntry,
         NodeKind::Occupation,
@@ -37,6 +41,10 @@ impl NodeKind {
         NodeKind::ApprenticeshipOffer,
         NodeKind::TrainingCourse,
         NodeKind::ApiToken,
+        NodeKind::Contest,
+        NodeKind::ContestAward,
+        NodeKind::ContestPerson,
+        NodeKind::CompetitionReward,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -54,6 +62,10 @@ impl NodeKind {
             NodeKind::ApprenticeshipOffer => "ApprenticeshipOffer",
             NodeKind::TrainingCourse => "TrainingCourse",
             NodeKind::ApiToken => "ApiToken",
+            NodeKind::Contest => "Contest",
+            NodeKind::ContestAward => "ContestAward",
+            NodeKind::ContestPerson => "ContestPerson",
+            NodeKind::CompetitionReward => "CompetitionReward",
         }
     }
 

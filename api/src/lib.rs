@@ -31,6 +31,8 @@ pub mod indexing;
 pub mod matching;
 /// Keyset pagination of sea-orm selects into Relay connections.
 pub mod pagination;
+/// The city's programmes: skill-competition rewards.
+pub mod programmes;
 /// The built-in reference tables: every code of the program catalogue
 /// and of the occupation classification.
 pub mod reference_tables;

@@ -39,6 +39,10 @@ keyed!(
     demand_posting,
     apprenticeship_offer,
     training_course,
+    contest,
+    contest_award,
+    contest_person,
+    competition_reward,
 );
 
 /// A link table `(owner, target)`.

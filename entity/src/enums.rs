@@ -241,6 +241,9 @@ pub enum TokenRole {
     College,
     #[sea_orm(string_value = "ENTERPRISE")]
     Enterprise,
+    /// 市人社局: approves and pays skill-competition rewards.
+    #[sea_orm(string_value = "HR_BUREAU")]
+    HrBureau,
 }
 
 impl CatalogueLevel {
@@ -267,4 +270,106 @@ impl EducationRequirement {
             EducationRequirement::Doctorate => "博士",
         }
     }
+}
+
+/// Level of a skill contest.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContestLevel {
+    /// 全市
+    #[sea_orm(string_value = "CITY")]
+    City,
+    /// 全省
+    #[sea_orm(string_value = "PROVINCE")]
+    Province,
+    /// 全国
+    #[sea_orm(string_value = "NATION")]
+    Nation,
+}
+
+/// Who runs a skill contest: decides whether its rewards are halved.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContestOrganiser {
+    /// 职业院校技能大赛 of its level, including the 教师教学能力比赛: full amounts.
+    #[sea_orm(string_value = "VOCATIONAL_COLLEGE_CONTEST")]
+    VocationalCollegeContest,
+    /// An international industry organisation: the 全国 amounts, halved.
+    #[sea_orm(string_value = "INTERNATIONAL_ORGANISATION")]
+    InternationalOrganisation,
+    /// A national industry association, a society or another social organisation: its level's amounts, halved.
+    #[sea_orm(string_value = "SOCIAL_ORGANISATION")]
+    SocialOrganisation,
+}
+
+/// A contest prize.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Prize {
+    /// 一等奖
+    #[sea_orm(string_value = "FIRST")]
+    First,
+    /// 二等奖
+    #[sea_orm(string_value = "SECOND")]
+    Second,
+    /// 三等奖
+    #[sea_orm(string_value = "THIRD")]
+    Third,
+    /// Any lower prize (优秀奖 and the like): no reward.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// How a person took part in an award.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Participation {
+    /// A student who competed.
+    #[sea_orm(string_value = "STUDENT")]
+    Student,
+    /// A teacher who competed.
+    #[sea_orm(string_value = "TEACHER")]
+    Teacher,
+    /// 指导教师 of the winning entry: the student amount of the award.
+    #[sea_orm(string_value = "INSTRUCTOR")]
+    Instructor,
+}
+
+/// Where a competition reward is in its approval.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RewardStatus {
+    /// Computed from the awards, not yet submitted.
+    #[sea_orm(string_value = "RECORDED")]
+    Recorded,
+    /// Submitted by the college for approval.
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    /// Approved by 市人社局.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Returned by 市人社局 with a note; the college may submit it again.
+    #[sea_orm(string_value = "RETURNED")]
+    Returned,
+    /// Paid.
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    /// No longer due (a higher award of the same event and year replaced it before submission).
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
 }

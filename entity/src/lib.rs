@@ -6,6 +6,8 @@ pub use sea_orm;
 pub mod api_token;
 /// 新型学徒制 places or a production internship base offered by an enterprise.
 pub mod apprenticeship_offer;
+/// A person's part in a contest award.
+pub mod award_winner;
 /// An entry of the 职业教育专业目录(2021年): 专业大类, 专业类 or 专业.
 pub mod catalogue_entry;
 /// A vocational skill level certificate (职业技能等级证书, the X of 1+X).
@@ -18,6 +20,14 @@ pub mod certificate_occupation;
 pub mod change_log;
 /// A college or regional training base.
 pub mod college;
+/// A skill-competition reward due to a person and its approval status.
+pub mod competition_reward;
+/// A skill contest (技能大赛) of one year.
+pub mod contest;
+/// A prize won in a contest.
+pub mod contest_award;
+/// A college's student or teacher who wins contests.
+pub mod contest_person;
 /// Talent demand published by an industry association.
 pub mod demand_posting;
 /// An enterprise that employs, trains apprentices or hosts interns.
@@ -44,5 +54,9 @@ pub mod program_occupation;
 pub mod region;
 /// An occupation an owner rejected as a suggestion for a posting or program.
 pub mod rejected_suggestion;
+/// One step of a reward's approval.
+pub mod reward_step;
+/// Dated reward amounts (yuan per person by level and prize).
+pub mod reward_table;
 /// A public training course (社会化培训) run by a college or training base.
 pub mod training_course;

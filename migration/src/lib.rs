@@ -13,6 +13,7 @@ mod m20261127_000007_link_provenance;
 mod m20261127_000008_suggestion_state;
 mod m20261127_000009_demand_tally;
 mod m20261127_000010_link_owner_order;
+mod m20261127_000011_competition_rewards;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_suggestion_state::Migration),
             Box::new(m20261127_000009_demand_tally::Migration),
             Box::new(m20261127_000010_link_owner_order::Migration),
+            Box::new(m20261127_000011_competition_rewards::Migration),
         ]
     }
 }

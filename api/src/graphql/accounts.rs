@@ -34,6 +34,8 @@ pub enum TokenRole {
     College,
     /// 企业：管理本企业的学徒岗位与实习基地
     Enterprise,
+    /// 市人社局：审批和发放技能竞赛奖励，维护奖励标准（不属于任何机构）
+    HrBureau,
 }
 
 /// 当前调用者。
@@ -116,7 +118,7 @@ impl ApiToken {
     /// The global ID of the association, college or enterprise.
     async fn organisation_id(&self) -> Option<ID> {
         let kind = match self.0.role {
-            entity::enums::TokenRole::Admin => return None,
+            entity::enums::TokenRole::Admin | entity::enums::TokenRole::HrBureau => return None,
             entity::enums::TokenRole::Association => NodeKind::IndustryAssociation,
             entity::enums::TokenRole::College => NodeKind::College,
             entity::enums::TokenRole::Enterprise => NodeKind::Enterprise,
@@ -328,7 +330,7 @@ impl AccountMutation {
         }
         let role: entity::enums::TokenRole = input.role.into();
         let kind = match role {
-            entity::enums::TokenRole::Admin => None,
+            entity::enums::TokenRole::Admin | entity::enums::TokenRole::HrBureau => None,
             entity::enums::TokenRole::Association => Some(NodeKind::IndustryAssociation),
             entity::enums::TokenRole::College => Some(NodeKind::College),
             entity::enums::TokenRole::Enterprise => Some(NodeKind::Enterprise),
@@ -340,7 +342,7 @@ impl AccountMutation {
                 errors.push(user_error(
                     "organisationId",
                     UserErrorCode::Invalid,
-                    "管理员令牌不属于任何机构 (an admin token has no organisation)".into(),
+                    "管理员和市人社局令牌不属于任何机构 (admin and HR bureau tokens have no organisation)".into(),
                 ));
                 None
             }

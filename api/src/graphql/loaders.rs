@@ -234,7 +234,11 @@ pub fn register<Q, M, S>(
         program,
         demand_posting,
         apprenticeship_offer,
-        training_course
+        training_course,
+        contest,
+        contest_award,
+        contest_person,
+        competition_reward
     );
     macro_rules! provenance {
         ($builder:ident, $($module:ident),*) => {

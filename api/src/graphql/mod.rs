@@ -13,6 +13,7 @@ pub mod postings;
 pub mod programs;
 pub mod protocol;
 pub mod reference;
+pub mod rewards;
 pub mod search;
 pub mod subscriptions;
 pub mod supply;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     search::SearchQuery,
     matching::MatchingQuery,
     gap::GapQuery,
+    rewards::RewardQuery,
     accounts::AccountQuery,
 );
 
@@ -44,6 +46,7 @@ pub struct MutationRoot(
     programs::ProgramMutation,
     supply::SupplyMutation,
     matching::MatchingMutation,
+    rewards::RewardMutation,
     accounts::AccountMutation,
 );
 

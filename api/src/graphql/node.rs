@@ -12,6 +12,7 @@ use super::{
     postings::DemandPosting,
     programs::Program,
     reference::{CatalogueEntry, Certificate, Occupation, Region},
+    rewards::{CompetitionReward, Contest, ContestAward, ContestPerson},
     supply::{ApprenticeshipOffer, TrainingCourse},
 };
 use crate::{
@@ -35,6 +36,10 @@ pub enum Node {
     ApprenticeshipOffer(ApprenticeshipOffer),
     TrainingCourse(TrainingCourse),
     ApiToken(ApiToken),
+    Contest(Contest),
+    ContestAward(ContestAward),
+    ContestPerson(ContestPerson),
+    CompetitionReward(CompetitionReward),
 }
 
 /// Most IDs `nodes(ids:)` takes at once.
@@ -91,6 +96,27 @@ async fn fetch(ctx: &Context<'_>, kind: NodeKind, id: i32) -> Result<Option<Node
                 .map(|m| Node::ApiToken(ApiToken(m)))
         }
         NodeKind::ApiToken => None,
+        NodeKind::Contest => load_one::<contest::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Contest(Contest(m))),
+        NodeKind::ContestAward => load_one::<contest_award::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::ContestAward(ContestAward(m))),
+        // People and rewards: their college, 市人社局 and admins only;
+        // others get `null`, as for unknown IDs.
+        NodeKind::ContestPerson => load_one::<contest_person::Entity>(ctx, id)
+            .await?
+            .filter(|m| super::rewards::may_see_person(super::loaders::actor(ctx), m))
+            .map(|m| Node::ContestPerson(ContestPerson(m))),
+        NodeKind::CompetitionReward => {
+            let Some(reward) = load_one::<competition_reward::Entity>(ctx, id).await? else {
+                return Ok(None);
+            };
+            let person = load_one::<contest_person::Entity>(ctx, reward.person_id).await?;
+            person
+                .filter(|m| super::rewards::may_see_person(super::loaders::actor(ctx), m))
+                .map(|_| Node::CompetitionReward(CompetitionReward(reward)))
+        }
     })
 }
 

@@ -1,7 +1,11 @@
-//! `GET /export/gap.csv`: the supply–demand gap as CSV for Excel and WPS
-//! (UTF-8 with BOM), the same table as `supplyDemandGap` and
-//! `hub export gap`. Parameters: `from`, `to` (dates, required),
-//! `regionCode`, `groupBy` (default `OCCUPATION`).
+//! CSV exports for Excel and WPS (UTF-8 with BOM, CRLF):
+//! - `GET /export/gap.csv`: the supply–demand gap, the same table as
+//!   `supplyDemandGap` and `hub export gap`. Parameters: `from`, `to`
+//!   (dates, required), `regionCode`, `groupBy` (default `OCCUPATION`).
+//! - `GET /export/rewards.csv`: competition rewards, one row per reward,
+//!   as `competitionRewards` shows them to the caller (send the token as
+//!   `Authorization: Bearer`). Parameters: `year`, `collegeId`, `status`
+//!   (all optional).
 
 use std::collections::HashMap;
 
@@ -69,6 +73,83 @@ pub async fn gap_csv(
             .body(body),
         Err(error) => {
             tracing::error!(%error, "the gap could not be written as CSV");
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body("internal error")
+        }
+    }
+}
+
+#[handler]
+pub async fn rewards_csv(
+    request: &poem::Request,
+    Query(params): Query<HashMap<String, String>>,
+    db: Data<&DatabaseConnection>,
+) -> Response {
+    use crate::graphql::rewards::{csv_rows, CompetitionRewardFilter, RewardStatus, CSV_HEADER};
+    let actor = match super::graphql::actor(request, &db, "text/plain; charset=utf-8").await {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let mut filter = CompetitionRewardFilter::default();
+    if let Some(year) = params.get("year") {
+        match year.trim().parse::<i32>() {
+            Ok(year) => filter.year = Some(year),
+            Err(_) => return bad_request(format!("parameter `year`: `{year}` is not a year")),
+        }
+    }
+    if let Some(college) = params.get("collegeId") {
+        filter.college_id = Some(async_graphql::ID(college.clone()));
+    }
+    if let Some(status) = params.get("status") {
+        let value = async_graphql::Value::Enum(async_graphql::Name::new(status.trim()));
+        match <RewardStatus as async_graphql::InputType>::parse(Some(value)) {
+            Ok(status) => filter.statuses = Some(vec![status]),
+            Err(_) => {
+                return bad_request(format!(
+                    "parameter `status`: `{status}` is not one of RECORDED, SUBMITTED, APPROVED, RETURNED, PAID, CANCELLED"
+                ))
+            }
+        }
+    }
+    let rows = match csv_rows(*db, &actor, &filter).await {
+        Ok(rows) => rows,
+        Err(error) => {
+            let status = match error.code() {
+                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+                "FORBIDDEN" => StatusCode::FORBIDDEN,
+                "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+                _ => {
+                    tracing::error!(error = %error.message(), "the rewards export failed");
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            };
+            return Response::builder()
+                .status(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(error.message());
+        }
+    };
+    let mut body = Vec::from("\u{feff}".as_bytes());
+    let written = {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut body);
+        std::iter::once(writer.write_record(CSV_HEADER))
+            .chain(rows.iter().map(|row| writer.write_record(row)))
+            .collect::<Result<(), _>>()
+            .and_then(|()| writer.flush().map_err(csv::Error::from))
+    };
+    match written {
+        Ok(()) => Response::builder()
+            .content_type("text/csv; charset=utf-8")
+            .header(
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"rewards.csv\"",
+            )
+            .body(body),
+        Err(error) => {
+            tracing::error!(%error, "the rewards could not be written as CSV");
             Response::builder()
                 .status(StatusCode::INTERNAL_SERVER_ERROR)
                 .body("internal error")

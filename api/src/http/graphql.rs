@@ -56,7 +56,7 @@ fn error_response(status: StatusCode, content_type: &str, message: &str, code: &
 
 /// The actor of the request's `Authorization: Bearer <token>`
 /// (anonymous without the header), or the response refusing it.
-async fn actor(
+pub(crate) async fn actor(
     request: &Request,
     db: &sea_orm::DatabaseConnection,
     content_type: &str,

@@ -9,6 +9,7 @@ pub mod offers;
 pub mod organisations;
 pub mod postings;
 pub mod programs;
+pub mod rewards;
 pub mod suggestions;
 pub mod write;
 

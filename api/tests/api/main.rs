@@ -19,6 +19,7 @@ mod nodes;
 mod pagination;
 mod permissions;
 mod relevance;
+mod rewards;
 mod schema;
 mod search;
 mod subscriptions;

@@ -34,6 +34,9 @@ struct Ids {
     program: (String, String),
     offer: (String, String),
     course: (String, String),
+    /// A contest person of each college, and a contest.
+    person: (String, String),
+    contest: String,
 }
 
 fn pick(pair: &(String, String), owner: Owner) -> &str {
@@ -146,6 +149,19 @@ async fn ids(app: &TestApp) -> Ids {
         )
         .await,
     );
+    let person_of = |college: String, identity: &'static str| async move {
+        app.create(
+            "createContestPerson",
+            "person",
+            json!({ "name": "矩阵学生", "collegeId": college, "identity": identity }),
+        )
+        .await
+    };
+    let person = (
+        person_of(college.0.clone(), "M-own").await,
+        person_of(college.1.clone(), "M-other").await,
+    );
+    let contest = new_contest(app, "矩阵赛项").await;
     Ids {
         association,
         college,
@@ -153,7 +169,35 @@ async fn ids(app: &TestApp) -> Ids {
         program,
         offer,
         course,
+        person,
+        contest,
     }
+}
+
+async fn new_contest(admin: &TestApp, event: &str) -> String {
+    admin
+        .create(
+            "createContest",
+            "contest",
+            json!({ "name": "吉林市职业院校技能大赛", "event": event, "year": 2026, "level": "CITY", "organiser": "VOCATIONAL_COLLEGE_CONTEST" }),
+        )
+        .await
+}
+
+/// A fresh recorded reward of the owner's college's person, made by the
+/// admin (a new event, so a new reward).
+async fn fresh_reward(admin: &TestApp, ids: &Ids, owner: Owner, n: usize) -> String {
+    let contest = new_contest(admin, &format!("矩阵赛项{n}")).await;
+    let data = admin
+        .data(
+            "mutation($c: ID!, $p: ID!) { recordContestAward(input: { contestId: $c, prize: FIRST, awardedOn: \"2026-06-01\", winners: [{ personId: $p, participation: STUDENT }] }) { rewards { id } userErrors { message } } }",
+            json!({ "c": contest, "p": pick(&ids.person, owner) }),
+        )
+        .await;
+    data["recordContestAward"]["rewards"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a reward: {data}"))
+        .to_string()
 }
 
 /// A fresh draft posting of the owner's association, made by the admin.
@@ -285,6 +329,40 @@ async fn request(
             "mutation($id: ID!) { updateCollege(input: { id: $id, description: \"矩阵\" }) { userErrors { code } } }",
             json!({ "id": pick(&ids.college, owner) }),
         ),
+        "createContest" => {
+            return (
+                format!("mutation {{ createContest(input: {{ name: \"矩阵大赛\", event: \"矩阵{n}\", year: 2026, level: CITY, organiser: VOCATIONAL_COLLEGE_CONTEST }}) {{ userErrors {{ code }} }} }}"),
+                json!({}),
+            )
+        }
+        "createContestPerson" => {
+            return (
+                format!("mutation($id: ID!) {{ createContestPerson(input: {{ name: \"矩阵学生\", collegeId: $id, identity: \"M{n}\" }}) {{ userErrors {{ code }} }} }}"),
+                json!({ "id": pick(&ids.college, owner) }),
+            )
+        }
+        "recordContestAward" => (
+            "mutation($c: ID!, $p: ID!) { recordContestAward(input: { contestId: $c, prize: THIRD, awardedOn: \"2026-06-01\", winners: [{ personId: $p, participation: STUDENT }] }) { userErrors { code } } }",
+            json!({ "c": ids.contest, "p": pick(&ids.person, owner) }),
+        ),
+        "addRewardTable" => {
+            let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("a date")
+                + chrono::Duration::days(n as i64);
+            return (
+                "mutation($d: NaiveDate!) { addRewardTable(input: { effectiveFrom: $d, nation: [3, 2, 1], province: [3, 2, 1], city: [3, 2, 1] }) { userErrors { code } } }".to_string(),
+                json!({ "d": day.to_string() }),
+            );
+        }
+        "submitCompetitionReward"
+        | "approveCompetitionReward"
+        | "returnCompetitionReward"
+        | "payCompetitionReward" => {
+            let id = fresh_reward(admin, ids, owner, n).await;
+            return (
+                format!("mutation($id: ID!) {{ {mutation}(input: {{ id: $id, note: \"矩阵\" }}) {{ userErrors {{ code }} }} }}"),
+                json!({ "id": id }),
+            );
+        }
         other => panic!("the matrix has no request for `{other}`: add its row"),
     };
     (query.to_string(), variables)
@@ -301,9 +379,25 @@ fn expected(role: &str, mutation: &str, owner: Owner) -> Expect {
         mutation,
         "createApprenticeshipOffer" | "updateApprenticeshipOffer"
     );
+    let college_results = matches!(
+        mutation,
+        "createContestPerson" | "recordContestAward" | "submitCompetitionReward"
+    );
+    // Approving, returning and paying rewards is 市人社局's alone.
+    let decision = matches!(
+        mutation,
+        "approveCompetitionReward" | "returnCompetitionReward" | "payCompetitionReward"
+    );
     match role {
-        "admin" => Allowed,
         "anonymous" | "expired" | "revoked" => Unauthenticated,
+        "hr_bureau" if decision || mutation == "createContest" || mutation == "addRewardTable" => {
+            Allowed
+        }
+        "hr_bureau" => Forbidden,
+        "admin" if decision => Forbidden,
+        "admin" => Allowed,
+        "college" if mutation == "createContest" => Allowed,
+        "college" if college_results && owner == Owner::Own => Allowed,
         "association" if posting && owner == Owner::Own => Allowed,
         "college" if college_owned && owner == Owner::Own => Allowed,
         "enterprise" if enterprise_owned && owner == Owner::Own => Allowed,
@@ -355,6 +449,7 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
     let college_token = create_token(&admin.db, TokenRole::College, Some(own(&ids.college))).await;
     let enterprise_token =
         create_token(&admin.db, TokenRole::Enterprise, Some(own(&ids.enterprise))).await;
+    let hr_token = create_token(&admin.db, TokenRole::HrBureau, None).await;
     // An expired token: stored with a past expiry.
     let expired = hub::access::new_token().expect("token");
     hub::access::store_token(
@@ -387,12 +482,13 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
         ("association", Some(&association_token)),
         ("college", Some(&college_token)),
         ("enterprise", Some(&enterprise_token)),
+        ("hr_bureau", Some(&hr_token)),
         ("anonymous", None),
         ("expired", Some(&expired)),
         ("revoked", Some(&revoked)),
     ];
     let mutations = schema_mutations(&admin).await;
-    assert_eq!(mutations.len(), 20, "{mutations:?}");
+    assert_eq!(mutations.len(), 28, "{mutations:?}");
     let mut n = 0;
     let mut wrong = Vec::new();
     for mutation in &mutations {

@@ -1,0 +1,6 @@
+//! The city's programmes under 吉市政办发〔2022〕32号: the rules the hub
+//! computes for them.
+
+/// Skill-competition rewards: amounts, halving, one reward per person,
+/// event and year, dated tables.
+pub mod rewards;
