@@ -23,9 +23,15 @@ const PAGE_WITH_RELATIONS: &str = r#"query($first: Int!) {
 /// cost over a hundred.)
 #[tokio::test]
 async fn a_page_of_postings_with_relations_takes_a_constant_number_of_queries() {
-    // The background suggester reads the same pool; it is off here so that
-    // only the query's statements are counted.
-    let app = spawn_app_configured(|settings| settings.suggest_occupations = false).await;
+    // The background suggester and the indexer's polling read the same
+    // pool; the suggester is off and the indexer polls once an hour here
+    // (writes still wake it), so that only the query's statements are
+    // counted however slow the machine is.
+    let app = spawn_app_configured(|settings| {
+        settings.suggest_occupations = false;
+        settings.index_poll = std::time::Duration::from_secs(3600);
+    })
+    .await;
     let association = app.id_of("industryAssociations", "").await;
     let enterprise = app.id_of("enterprises", "").await;
     let certificate = app.id_of("certificates", "").await;
@@ -76,9 +82,10 @@ async fn a_page_of_postings_with_relations_takes_a_constant_number_of_queries() 
     // query: association, its region, enterprise, its region, region, its
     // parent, occupations (links, rows), certificates (links, rows), their
     // catalogue entries (links, rows) and occupations (links, rows) = 15.
-    // A DataLoader may split a relation's keys into two batches when the
-    // machine is busy, hence twice that; an N+1 would cost over 100.
-    const BOUND: u64 = 2 + 2 * 15;
+    // A DataLoader may split a relation's keys into several batches when
+    // the machine is busy (the whole suite on PostgreSQL has measured 33
+    // and 34), hence up to three per relation; an N+1 would cost over 100.
+    const BOUND: u64 = 2 + 3 * 15;
     for (first, cost) in [10, 100].iter().zip(&costs) {
         assert!(
             *cost <= BOUND,
