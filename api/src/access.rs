@@ -125,6 +125,9 @@ pub enum Action {
     ManageTokens,
     /// Follow the new matches of a college's program (a subscription).
     FollowProgramMatches { college_id: i32 },
+    /// Record a 职业启蒙, labour-education or experience activity of a
+    /// college.
+    WriteActivity { college_id: i32 },
     /// Record a skill contest (colleges report results; 市人社局 too).
     WriteContest,
     /// Record a college's contest winners and their awards, and submit
@@ -205,7 +208,7 @@ pub async fn authorize<C: ConnectionTrait>(
         Action::WriteOffer { enterprise_id } => {
             actor.organisation(TokenRole::Enterprise) == Some(enterprise_id)
         }
-        Action::WriteContestResults { college_id } => {
+        Action::WriteActivity { college_id } | Action::WriteContestResults { college_id } => {
             actor.organisation(TokenRole::College) == Some(college_id)
         }
         Action::WriteContest => hr_bureau || actor.organisation(TokenRole::College).is_some(),
@@ -255,6 +258,7 @@ fn describe(action: Action) -> &'static str {
         Action::ManageOrganisations => "manage organisations (admins only)",
         Action::ManageTokens => "manage API tokens (admins only)",
         Action::FollowProgramMatches { .. } => "follow another college's program matches",
+        Action::WriteActivity { .. } => "record another college's activities",
         Action::WriteContest => "record contests (colleges and 市人社局 only)",
         Action::WriteContestResults { .. } => "write another college's contest results",
         Action::WriteRewardTable => "add reward tables (市人社局 only)",

@@ -25,10 +25,11 @@ pub enum NodeKind {
     ContestAward,
     ContestPerson,
     CompetitionReward,
+    OutreachActivity,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 16] = [
+    pub const ALL: [NodeKind; 17] = [
         NodeKind::Region,
         NodeKind::CatalogueEntry,
         NodeKind::Occupation,
@@ -45,6 +46,7 @@ impl NodeKind {
         NodeKind::ContestAward,
         NodeKind::ContestPerson,
         NodeKind::CompetitionReward,
+        NodeKind::OutreachActivity,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -66,6 +68,7 @@ impl NodeKind {
             NodeKind::ContestAward => "ContestAward",
             NodeKind::ContestPerson => "ContestPerson",
             NodeKind::CompetitionReward => "CompetitionReward",
+            NodeKind::OutreachActivity => "OutreachActivity",
         }
     }
 

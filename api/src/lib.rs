@@ -40,6 +40,8 @@ pub mod reference_tables;
 pub mod relations;
 /// Write paths: validation and transactional writes with change log.
 pub mod services;
+/// CSV for Excel and WPS (BOM, CRLF), shared by every export.
+pub mod spreadsheet;
 /// Application start-up: build from settings, then run until stopped.
 pub mod startup;
 /// Logging through `tracing`.

@@ -43,6 +43,7 @@ keyed!(
     contest_award,
     contest_person,
     competition_reward,
+    outreach_activity,
 );
 
 /// A link table `(owner, target)`.

@@ -373,3 +373,21 @@ pub enum RewardStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+/// Kind of activity held at a college base for the public (§二(一)).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OutreachKind {
+    /// 职业启蒙教育
+    #[sea_orm(string_value = "CAREER_AWAKENING")]
+    CareerAwakening,
+    /// 劳动教育
+    #[sea_orm(string_value = "LABOUR_EDUCATION")]
+    LabourEducation,
+    /// 职业体验
+    #[sea_orm(string_value = "VOCATIONAL_EXPERIENCE")]
+    VocationalExperience,
+}

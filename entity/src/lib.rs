@@ -40,6 +40,8 @@ pub mod industry_association;
 pub mod occupation;
 /// An occupation an apprenticeship offer trains for.
 pub mod offer_occupation;
+/// A 职业启蒙, labour-education or experience activity at a college base.
+pub mod outreach_activity;
 /// A certificate a demand posting requires.
 pub mod posting_certificate;
 /// An occupation a demand posting asks for.

@@ -14,6 +14,7 @@ mod m20261127_000008_suggestion_state;
 mod m20261127_000009_demand_tally;
 mod m20261127_000010_link_owner_order;
 mod m20261127_000011_competition_rewards;
+mod m20261127_000012_outreach_activities;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_demand_tally::Migration),
             Box::new(m20261127_000010_link_owner_order::Migration),
             Box::new(m20261127_000011_competition_rewards::Migration),
+            Box::new(m20261127_000012_outreach_activities::Migration),
         ]
     }
 }

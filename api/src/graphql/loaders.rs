@@ -238,7 +238,8 @@ pub fn register<Q, M, S>(
         contest,
         contest_award,
         contest_person,
-        competition_reward
+        competition_reward,
+        outreach_activity
     );
     macro_rules! provenance {
         ($builder:ident, $($module:ident),*) => {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod common;
 pub mod enums;
 pub mod gap;
+pub mod indicators;
 pub mod loaders;
 pub mod matching;
 pub mod node;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     matching::MatchingQuery,
     gap::GapQuery,
     rewards::RewardQuery,
+    indicators::IndicatorQuery,
     accounts::AccountQuery,
 );
 
@@ -47,6 +49,7 @@ pub struct MutationRoot(
     supply::SupplyMutation,
     matching::MatchingMutation,
     rewards::RewardMutation,
+    indicators::IndicatorMutation,
     accounts::AccountMutation,
 );
 

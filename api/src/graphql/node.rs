@@ -7,6 +7,7 @@ use sea_orm::EntityTrait;
 
 use super::{
     accounts::ApiToken,
+    indicators::OutreachActivity,
     loaders::load_one,
     organisations::{College, Enterprise, IndustryAssociation},
     postings::DemandPosting,
@@ -40,6 +41,7 @@ pub enum Node {
     ContestAward(ContestAward),
     ContestPerson(ContestPerson),
     CompetitionReward(CompetitionReward),
+    OutreachActivity(OutreachActivity),
 }
 
 /// Most IDs `nodes(ids:)` takes at once.
@@ -96,6 +98,9 @@ async fn fetch(ctx: &Context<'_>, kind: NodeKind, id: i32) -> Result<Option<Node
                 .map(|m| Node::ApiToken(ApiToken(m)))
         }
         NodeKind::ApiToken => None,
+        NodeKind::OutreachActivity => load_one::<outreach_activity::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::OutreachActivity(OutreachActivity(m))),
         NodeKind::Contest => load_one::<contest::Entity>(ctx, id)
             .await?
             .map(|m| Node::Contest(Contest(m))),

@@ -6,6 +6,9 @@
 //!   as `competitionRewards` shows them to the caller (send the token as
 //!   `Authorization: Bearer`). Parameters: `year`, `collegeId`, `status`
 //!   (all optional).
+//! - `GET /export/indicators.csv`: the policy's indicators, one row per
+//!   figure with its computation, as `indicators`. Parameters: `year`
+//!   (required), `regionCode`.
 
 use std::collections::HashMap;
 
@@ -81,6 +84,52 @@ pub async fn gap_csv(
 }
 
 #[handler]
+pub async fn indicators_csv(
+    Query(params): Query<HashMap<String, String>>,
+    db: Data<&DatabaseConnection>,
+) -> Response {
+    let Some(year) = params.get("year") else {
+        return bad_request("parameter `year` is missing: give a year such as 2026".to_string());
+    };
+    let Ok(year) = year.trim().parse::<i32>() else {
+        return bad_request(format!("parameter `year`: `{year}` is not a year"));
+    };
+    let region = params.get("regionCode").map(String::as_str);
+    let indicators = match crate::programmes::indicators::compute(
+        *db,
+        year,
+        region,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    {
+        Ok(indicators) => indicators,
+        Err(GapError::Invalid(message)) => return bad_request(message),
+        Err(GapError::Database(error)) => {
+            tracing::error!(%error, "the indicators export failed");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body("internal error");
+        }
+    };
+    match crate::programmes::indicators::to_csv(&indicators) {
+        Ok(body) => Response::builder()
+            .content_type("text/csv; charset=utf-8")
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"indicators-{year}.csv\""),
+            )
+            .body(body),
+        Err(error) => {
+            tracing::error!(%error, "the indicators could not be written as CSV");
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body("internal error")
+        }
+    }
+}
+
+#[handler]
 pub async fn rewards_csv(
     request: &poem::Request,
     Query(params): Query<HashMap<String, String>>,
@@ -130,18 +179,9 @@ pub async fn rewards_csv(
                 .body(error.message());
         }
     };
-    let mut body = Vec::from("\u{feff}".as_bytes());
-    let written = {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut body);
-        std::iter::once(writer.write_record(CSV_HEADER))
-            .chain(rows.iter().map(|row| writer.write_record(row)))
-            .collect::<Result<(), _>>()
-            .and_then(|()| writer.flush().map_err(csv::Error::from))
-    };
+    let written = crate::spreadsheet::csv(&CSV_HEADER, &rows);
     match written {
-        Ok(()) => Response::builder()
+        Ok(body) => Response::builder()
             .content_type("text/csv; charset=utf-8")
             .header(
                 header::CONTENT_DISPOSITION,

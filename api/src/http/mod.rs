@@ -88,6 +88,7 @@ pub fn routes(
         .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/export/gap.csv", get(export::gap_csv))
         .at("/export/rewards.csv", get(export::rewards_csv))
+        .at("/export/indicators.csv", get(export::indicators_csv))
         .at("/gap", get(export::gap_page))
         .at("/schema.graphql", get(sdl))
         .at("/health", get(health))

@@ -101,7 +101,7 @@ impl From<DbErr> for GapError {
 
 /// The regions a code stands for (itself and those under it), and whether
 /// objects without a region count (the whole city).
-async fn region_scope<C: ConnectionTrait>(
+pub(crate) async fn region_scope<C: ConnectionTrait>(
     db: &C,
     code: Option<&str>,
 ) -> Result<Option<(Vec<i32>, bool)>, GapError> {
@@ -127,7 +127,11 @@ async fn region_scope<C: ConnectionTrait>(
 
 /// A condition on `column` for the regions of `scope`; `none` is the
 /// condition of "no region" (`IS NULL`, or `= 0` in the tally).
-fn region_condition(column: &str, scope: &Option<(Vec<i32>, bool)>, none: &str) -> String {
+pub(crate) fn region_condition(
+    column: &str,
+    scope: &Option<(Vec<i32>, bool)>,
+    none: &str,
+) -> String {
     match scope {
         None => "1 = 1".to_string(),
         Some((ids, whole_city)) => {
@@ -471,15 +475,11 @@ pub fn to_csv(rows: &[GapRow]) -> Result<Vec<u8>, csv::Error> {
             .total_cmp(&a.unmet())
             .then_with(|| a.key.cmp(&b.key))
     });
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        writer.write_record(CSV_HEADER)?;
-        let number = |value: f64| format!("{value:.2}");
-        for row in sorted {
-            writer.write_record([
+    let number = |value: f64| format!("{value:.2}");
+    crate::spreadsheet::csv(
+        &CSV_HEADER,
+        sorted.into_iter().map(|row| {
+            [
                 row.key.clone(),
                 row.label.clone(),
                 number(row.demand),
@@ -490,11 +490,9 @@ pub fn to_csv(rows: &[GapRow]) -> Result<Vec<u8>, csv::Error> {
                 number(row.unmet()),
                 number(row.surplus()),
                 row.ratio().map(|r| format!("{r:.3}")).unwrap_or_default(),
-            ])?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
+            ]
+        }),
+    )
 }
 
 /// The CSV's header: Chinese name and English code of each column.

@@ -7,6 +7,7 @@
 pub mod courses;
 pub mod offers;
 pub mod organisations;
+pub mod outreach;
 pub mod postings;
 pub mod programs;
 pub mod rewards;

@@ -11,6 +11,7 @@ mod first_hour;
 mod gap;
 mod http;
 mod import;
+mod indicators;
 mod integrity;
 mod limits;
 mod matching;

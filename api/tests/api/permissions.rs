@@ -329,6 +329,10 @@ async fn request(
             "mutation($id: ID!) { updateCollege(input: { id: $id, description: \"矩阵\" }) { userErrors { code } } }",
             json!({ "id": pick(&ids.college, owner) }),
         ),
+        "recordOutreachActivity" => (
+            "mutation($id: ID!) { recordOutreachActivity(input: { collegeId: $id, kind: CAREER_AWAKENING, title: \"矩阵活动\", heldOn: \"2026-03-01\", participants: 30 }) { userErrors { code } } }",
+            json!({ "id": pick(&ids.college, owner) }),
+        ),
         "createContest" => {
             return (
                 format!("mutation {{ createContest(input: {{ name: \"矩阵大赛\", event: \"矩阵{n}\", year: 2026, level: CITY, organiser: VOCATIONAL_COLLEGE_CONTEST }}) {{ userErrors {{ code }} }} }}"),
@@ -381,7 +385,10 @@ fn expected(role: &str, mutation: &str, owner: Owner) -> Expect {
     );
     let college_results = matches!(
         mutation,
-        "createContestPerson" | "recordContestAward" | "submitCompetitionReward"
+        "createContestPerson"
+            | "recordContestAward"
+            | "submitCompetitionReward"
+            | "recordOutreachActivity"
     );
     // Approving, returning and paying rewards is 市人社局's alone.
     let decision = matches!(
@@ -488,7 +495,7 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
         ("revoked", Some(&revoked)),
     ];
     let mutations = schema_mutations(&admin).await;
-    assert_eq!(mutations.len(), 28, "{mutations:?}");
+    assert_eq!(mutations.len(), 29, "{mutations:?}");
     let mut n = 0;
     let mut wrong = Vec::new();
     for mutation in &mutations {
