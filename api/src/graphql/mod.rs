@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod common;
 pub mod enums;
 pub mod gap;
+pub mod hiring;
 pub mod indicators;
 pub mod loaders;
 pub mod matching;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     gap::GapQuery,
     rewards::RewardQuery,
     indicators::IndicatorQuery,
+    hiring::HiringQuery,
     accounts::AccountQuery,
 );
 

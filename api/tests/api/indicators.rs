@@ -284,3 +284,48 @@ async fn indicators_follow_the_fixture_by_hand() {
         .expect("request");
     assert_eq!(missing.status(), 400);
 }
+
+const HIRING: &str = "query($c: TeacherCandidateInput!) { teacherHiringCheck(candidate: $c) { eligible routes { key open conditions { key holds detail } } } }";
+
+#[tokio::test]
+async fn the_teacher_hiring_rule_answers_condition_by_condition() {
+    let app = spawn_app_with(false).await;
+    let anonymous = app.as_caller(None);
+    // Two years in an enterprise and a bachelor's degree: no route.
+    let data = anonymous
+        .data(
+            HIRING,
+            json!({ "c": { "enterpriseYears": 2, "education": "BACHELOR" } }),
+        )
+        .await;
+    let answer = &data["teacherHiringCheck"];
+    assert_eq!(answer["eligible"], false);
+    let open_recruitment = &answer["routes"][0];
+    assert_eq!(open_recruitment["key"], "OPEN_RECRUITMENT");
+    assert_eq!(open_recruitment["conditions"][0]["key"], "enterprise_years");
+    assert_eq!(open_recruitment["conditions"][0]["holds"], false);
+    assert_eq!(open_recruitment["conditions"][1]["holds"], true);
+    // A 高级技师 is hired by direct assessment, whatever the years.
+    let data = anonymous
+        .data(
+            HIRING,
+            json!({ "c": { "enterpriseYears": 1, "education": "BELOW_ASSOCIATE", "skillLevel": "SENIOR_TECHNICIAN" } }),
+        )
+        .await;
+    let open: Vec<&str> = data["teacherHiringCheck"]["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .filter(|r| r["open"] == true)
+        .map(|r| r["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(open, ["DIRECT_ASSESSMENT"]);
+    // Impossible years are a clear BAD_USER_INPUT.
+    let bad = anonymous
+        .graphql(
+            HIRING,
+            json!({ "c": { "enterpriseYears": -2, "education": "BACHELOR" } }),
+        )
+        .await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+}
