@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use entity::{
     certificate, college, enterprise,
     enums::{
-        ChangeOperation, CollegeLevel, CollegeOwnership, CourseKind, EducationRequirement,
-        EnterpriseSize, OfferKind, RecordSource, TokenRole,
+        ChangeOperation, CollegeLevel, CollegeOwnership, ContestLevel, ContestOrganiser,
+        CourseKind, EducationRequirement, EnterpriseSize, OfferKind, OutreachKind, Participation,
+        Prize, RecordSource, TokenRole,
     },
     industry_association, region,
 };
@@ -40,6 +41,50 @@ struct Demo {
     postings: Vec<DemoPosting>,
     offers: Vec<DemoOffer>,
     courses: Vec<DemoCourse>,
+    outreach: Vec<DemoActivity>,
+    contests: Vec<DemoContest>,
+    contest_people: Vec<DemoPerson>,
+    awards: Vec<DemoAward>,
+}
+
+#[derive(Deserialize)]
+struct DemoActivity {
+    college: String,
+    kind: OutreachKind,
+    title: String,
+    held_on: NaiveDate,
+    participants: i32,
+}
+
+#[derive(Deserialize)]
+struct DemoContest {
+    name: String,
+    event: String,
+    year: i32,
+    level: ContestLevel,
+    organiser: ContestOrganiser,
+}
+
+#[derive(Deserialize)]
+struct DemoPerson {
+    name: String,
+    college: String,
+    identity: String,
+}
+
+#[derive(Deserialize)]
+struct DemoWinner {
+    identity: String,
+    participation: Participation,
+}
+
+#[derive(Deserialize)]
+struct DemoAward {
+    /// Index into `contests`.
+    contest: usize,
+    prize: Prize,
+    awarded_on: NaiveDate,
+    winners: Vec<DemoWinner>,
 }
 
 #[derive(Deserialize)]
@@ -398,6 +443,63 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         service(
             "training course",
             services::courses::create(write.db(), &Actor::System, draft).await,
+        )?;
+    }
+    for item in &demo.outreach {
+        let draft = services::outreach::ActivityDraft {
+            college_id: ids.get("college", &item.college)?,
+            kind: item.kind,
+            title: item.title.clone(),
+            held_on: item.held_on,
+            participants: item.participants,
+        };
+        service(
+            "outreach activity",
+            services::outreach::record(write.db(), &Actor::System, draft).await,
+        )?;
+    }
+    let mut contests = Vec::new();
+    for item in &demo.contests {
+        let draft = services::rewards::ContestDraft {
+            name: item.name.clone(),
+            event: item.event.clone(),
+            year: item.year,
+            level: item.level,
+            organiser: item.organiser,
+        };
+        match services::rewards::create_contest(write.db(), &Actor::System, draft).await {
+            Ok(contest) => contests.push(contest.id),
+            Err(error) => service("contest", Err::<(), _>(error))?,
+        }
+    }
+    for item in &demo.contest_people {
+        let draft = services::rewards::PersonDraft {
+            name: item.name.clone(),
+            college_id: ids.get("college", &item.college)?,
+            identity: item.identity.clone(),
+        };
+        match services::rewards::create_person(write.db(), &Actor::System, draft).await {
+            Ok(person) => ids.insert("person", &item.identity, person.id),
+            Err(error) => service("contest person", Err::<(), _>(error))?,
+        }
+    }
+    for item in &demo.awards {
+        let contest_id = *contests
+            .get(item.contest)
+            .ok_or_else(|| anyhow!("demo award names contest {}", item.contest))?;
+        let mut winners = Vec::new();
+        for winner in &item.winners {
+            winners.push((ids.get("person", &winner.identity)?, winner.participation));
+        }
+        let draft = services::rewards::AwardDraft {
+            contest_id,
+            prize: item.prize,
+            awarded_on: item.awarded_on,
+            winners,
+        };
+        service(
+            "contest award",
+            services::rewards::record_award(write.db(), &Actor::System, draft).await,
         )?;
     }
     for (secret, name, role, kind, organisation) in DEMO_TOKENS {
