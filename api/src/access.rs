@@ -138,6 +138,11 @@ pub enum Action {
     /// Approve, return or mark paid a competition reward: 市人社局 only,
     /// not even admins.
     DecideReward,
+    /// Record or change an enterprise's expert of the pool, with the
+    /// colleges the expert agreed to share contact details with.
+    WriteExpert { enterprise_id: i32 },
+    /// Publish or change a teaching need of a college's program.
+    WriteTeachingNeed { college_id: i32 },
 }
 
 fn unauthenticated() -> Refusal {
@@ -205,10 +210,12 @@ pub async fn authorize<C: ConnectionTrait>(
         | Action::FollowProgramMatches { college_id } => {
             actor.organisation(TokenRole::College) == Some(college_id)
         }
-        Action::WriteOffer { enterprise_id } => {
+        Action::WriteOffer { enterprise_id } | Action::WriteExpert { enterprise_id } => {
             actor.organisation(TokenRole::Enterprise) == Some(enterprise_id)
         }
-        Action::WriteActivity { college_id } | Action::WriteContestResults { college_id } => {
+        Action::WriteActivity { college_id }
+        | Action::WriteContestResults { college_id }
+        | Action::WriteTeachingNeed { college_id } => {
             actor.organisation(TokenRole::College) == Some(college_id)
         }
         Action::WriteContest => hr_bureau || actor.organisation(TokenRole::College).is_some(),
@@ -231,6 +238,43 @@ pub fn can_see_posting(actor: &Actor, association_id: i32, status: PostingStatus
     status != PostingStatus::Draft
         || actor.is_admin()
         || actor.organisation(TokenRole::Association) == Some(association_id)
+}
+
+/// Who sees an expert's contact details: admins, the expert's enterprise,
+/// and the colleges the expert agreed to share them with
+/// (`shared_with`).
+pub fn contact_access(actor: &Actor, enterprise_id: i32, shared_with: &[i32]) -> ContactAccess {
+    if actor.is_admin() {
+        ContactAccess::Admin
+    } else if actor.organisation(TokenRole::Enterprise) == Some(enterprise_id) {
+        ContactAccess::OwnEnterprise
+    } else if actor
+        .organisation(TokenRole::College)
+        .is_some_and(|college| shared_with.contains(&college))
+    {
+        ContactAccess::SharedWithCollege
+    } else {
+        ContactAccess::Hidden
+    }
+}
+
+/// Why a caller sees an expert's contact details, or that it does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum ContactAccess {
+    /// 管理员
+    Admin,
+    /// 专家所在企业
+    OwnEnterprise,
+    /// 专家同意向其提供联系方式的院校
+    SharedWithCollege,
+    /// 不可见
+    Hidden,
+}
+
+impl ContactAccess {
+    pub fn visible(self) -> bool {
+        self != ContactAccess::Hidden
+    }
 }
 
 /// [`can_see_posting`] as a condition on `demand_posting` rows, for lists.
@@ -263,6 +307,8 @@ fn describe(action: Action) -> &'static str {
         Action::WriteContestResults { .. } => "write another college's contest results",
         Action::WriteRewardTable => "add reward tables (市人社局 only)",
         Action::DecideReward => "approve, return or pay rewards (市人社局 only)",
+        Action::WriteExpert { .. } => "write another enterprise's experts",
+        Action::WriteTeachingNeed { .. } => "write another college's teaching needs",
     }
 }
 

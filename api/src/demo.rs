@@ -13,8 +13,9 @@ use entity::{
     certificate, college, enterprise,
     enums::{
         ChangeOperation, CollegeLevel, CollegeOwnership, ContestLevel, ContestOrganiser,
-        CourseKind, EducationRequirement, EnterpriseSize, OfferKind, OutreachKind, Participation,
-        Prize, RecordSource, TokenRole,
+        CourseKind, EducationAttained, EducationRequirement, EnterpriseSize, ExpertKind, OfferKind,
+        OutreachKind, Participation, Prize, RecordSource, TeachingNeedKind, TeachingNeedStatus,
+        TokenRole, VocationalSkillLevel,
     },
     industry_association, region,
 };
@@ -45,6 +46,49 @@ struct Demo {
     contests: Vec<DemoContest>,
     contest_people: Vec<DemoPerson>,
     awards: Vec<DemoAward>,
+    experts: Vec<DemoExpert>,
+    teaching_needs: Vec<DemoNeed>,
+}
+
+#[derive(Deserialize)]
+struct DemoExpert {
+    enterprise: String,
+    name: String,
+    kind: ExpertKind,
+    job_title: String,
+    education: EducationAttained,
+    skill_level: VocationalSkillLevel,
+    professional_title: String,
+    high_professional_title: bool,
+    enterprise_years: i32,
+    skills: Vec<String>,
+    teaches: bool,
+    builds_courses: bool,
+    hours_per_week: i32,
+    available_from: Option<NaiveDate>,
+    available_until: Option<NaiveDate>,
+    availability_note: String,
+    phone: String,
+    email: String,
+    occupation_codes: Vec<String>,
+    certificates: Vec<String>,
+    share_with: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoNeed {
+    college: String,
+    /// The program's catalogue code, or its name when it has none.
+    program: String,
+    kind: TeachingNeedKind,
+    title: String,
+    topics: Vec<String>,
+    description: String,
+    hours: i32,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    occupation_codes: Vec<String>,
+    certificates: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +240,10 @@ impl Ids {
             .get(&format!("{kind}:{name}"))
             .copied()
             .ok_or_else(|| anyhow!("demo data names an unknown {kind} `{name}`"))
+    }
+
+    fn all(&self, kind: &str, names: &[String]) -> anyhow::Result<Vec<i32>> {
+        names.iter().map(|name| self.get(kind, name)).collect()
     }
 
     fn optional(&self, kind: &str, name: Option<&String>) -> anyhow::Result<Option<i32>> {
@@ -352,12 +400,7 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         write.record("College", saved.id, ChangeOperation::Create);
     }
 
-    let certificates = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| ids.get("certificate", n))
-            .collect::<anyhow::Result<Vec<_>>>()
-    };
+    let mut programs = HashMap::new();
     for item in &demo.programs {
         let draft = ProgramDraft {
             college_id: ids.get("college", &item.college)?,
@@ -366,13 +409,22 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
             enrolment_plan: item.enrolment_plan,
             graduates_per_year: item.graduates_per_year,
             description: item.description.clone(),
-            certificate_ids: certificates(&item.certificates)?,
+            certificate_ids: ids.all("certificate", &item.certificates)?,
             occupation_codes: item.occupation_codes.clone(),
         };
-        service(
-            "program",
-            services::programs::create(write.db(), &Actor::System, draft, RecordSource::Demo).await,
-        )?;
+        let key = format!(
+            "{}/{}",
+            item.college,
+            item.catalogue_code.as_deref().unwrap_or(&item.name)
+        );
+        match services::programs::create(write.db(), &Actor::System, draft, RecordSource::Demo)
+            .await
+        {
+            Ok(program) => {
+                programs.insert(key, program.id);
+            }
+            Err(error) => service("program", Err::<(), _>(error))?,
+        }
     }
     for item in &demo.postings {
         let draft = PostingDraft {
@@ -389,7 +441,7 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
             salary_max: item.salary_max,
             skills: item.skills.clone(),
             occupation_codes: item.occupation_codes.clone(),
-            certificate_ids: certificates(&item.certificates)?,
+            certificate_ids: ids.all("certificate", &item.certificates)?,
             valid_from: item.valid_from,
             valid_until: item.valid_until,
         };
@@ -500,6 +552,58 @@ async fn load_into(write: &mut Write<DatabaseTransaction>) -> anyhow::Result<()>
         service(
             "contest award",
             services::rewards::record_award(write.db(), &Actor::System, draft).await,
+        )?;
+    }
+    for item in &demo.experts {
+        let draft = services::experts::ExpertDraft {
+            enterprise_id: ids.get("enterprise", &item.enterprise)?,
+            name: item.name.clone(),
+            kind: item.kind,
+            job_title: item.job_title.clone(),
+            education: item.education,
+            skill_level: item.skill_level,
+            professional_title: item.professional_title.clone(),
+            high_professional_title: item.high_professional_title,
+            enterprise_years: item.enterprise_years,
+            skills: item.skills.clone(),
+            teaches: item.teaches,
+            builds_courses: item.builds_courses,
+            hours_per_week: item.hours_per_week,
+            available_from: item.available_from,
+            available_until: item.available_until,
+            availability_note: item.availability_note.clone(),
+            phone: item.phone.clone(),
+            email: item.email.clone(),
+            occupation_codes: item.occupation_codes.clone(),
+            certificate_ids: ids.all("certificate", &item.certificates)?,
+            shared_college_ids: ids.all("college", &item.share_with)?,
+        };
+        service(
+            "expert",
+            services::experts::create_expert(write.db(), &Actor::System, draft).await,
+        )?;
+    }
+    for item in &demo.teaching_needs {
+        let key = format!("{}/{}", item.college, item.program);
+        let program_id = *programs
+            .get(&key)
+            .ok_or_else(|| anyhow!("demo teaching need names an unknown program `{key}`"))?;
+        let draft = services::experts::NeedDraft {
+            program_id,
+            kind: item.kind,
+            title: item.title.clone(),
+            topics: item.topics.clone(),
+            description: item.description.clone(),
+            hours: item.hours,
+            period_start: item.period_start,
+            period_end: item.period_end,
+            status: TeachingNeedStatus::Open,
+            occupation_codes: item.occupation_codes.clone(),
+            certificate_ids: ids.all("certificate", &item.certificates)?,
+        };
+        service(
+            "teaching need",
+            services::experts::create_need(write.db(), &Actor::System, draft).await,
         )?;
     }
     for (secret, name, role, kind, organisation) in DEMO_TOKENS {

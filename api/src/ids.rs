@@ -26,10 +26,12 @@ pub enum NodeKind {
     ContestPerson,
     CompetitionReward,
     OutreachActivity,
+    Expert,
+    TeachingNeed,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 17] = [
+    pub const ALL: [NodeKind; 19] = [
         NodeKind::Region,
         NodeKind::CatalogueEntry,
         NodeKind::Occupation,
@@ -47,6 +49,8 @@ impl NodeKind {
         NodeKind::ContestPerson,
         NodeKind::CompetitionReward,
         NodeKind::OutreachActivity,
+        NodeKind::Expert,
+        NodeKind::TeachingNeed,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -69,6 +73,8 @@ impl NodeKind {
             NodeKind::ContestPerson => "ContestPerson",
             NodeKind::CompetitionReward => "CompetitionReward",
             NodeKind::OutreachActivity => "OutreachActivity",
+            NodeKind::Expert => "Expert",
+            NodeKind::TeachingNeed => "TeachingNeed",
         }
     }
 

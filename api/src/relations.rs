@@ -44,6 +44,8 @@ keyed!(
     contest_person,
     competition_reward,
     outreach_activity,
+    expert,
+    teaching_need,
 );
 
 /// A link table `(owner, target)`.
@@ -117,7 +119,23 @@ link!(
     posting_occupation: PostingId / posting_id -> occupation_id,
     posting_certificate: PostingId / posting_id -> certificate_id,
     offer_occupation: OfferId / offer_id -> occupation_id,
+    expert_occupation: ExpertId / expert_id -> occupation_id,
+    expert_certificate: ExpertId / expert_id -> certificate_id,
+    teaching_need_occupation: NeedId / need_id -> occupation_id,
+    teaching_need_certificate: NeedId / need_id -> certificate_id,
 );
+
+impl Link for entity::expert_contact_share::Entity {
+    fn owner_column() -> Self::Column {
+        entity::expert_contact_share::Column::ExpertId
+    }
+    fn owner(model: &Self::Model) -> i32 {
+        model.expert_id
+    }
+    fn target(model: &Self::Model) -> i32 {
+        model.college_id
+    }
+}
 
 /// The rows of `E` with these ids (missing ids are absent).
 pub async fn rows_by_id<E, C>(db: &C, ids: &[i32]) -> Result<HashMap<i32, E::Model>, DbErr>

@@ -391,3 +391,118 @@ pub enum OutreachKind {
     #[sea_orm(string_value = "VOCATIONAL_EXPERIENCE")]
     VocationalExperience,
 }
+
+/// What kind of expert of the pool (§二(二)).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExpertKind {
+    /// 企业工程技术人员
+    #[sea_orm(string_value = "ENGINEER")]
+    Engineer,
+    /// 高技能人才
+    #[sea_orm(string_value = "SKILLED_WORKER")]
+    SkilledWorker,
+    /// 行业专家
+    #[sea_orm(string_value = "INDUSTRY_EXPERT")]
+    IndustryExpert,
+}
+
+/// Highest education completed, in ascending order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EducationAttained {
+    /// 高中、中职及以下
+    #[sea_orm(string_value = "BELOW_ASSOCIATE")]
+    BelowAssociate,
+    /// 大专（高职）
+    #[sea_orm(string_value = "ASSOCIATE")]
+    Associate,
+    /// 本科
+    #[sea_orm(string_value = "BACHELOR")]
+    Bachelor,
+    /// 硕士研究生
+    #[sea_orm(string_value = "MASTER")]
+    Master,
+    /// 博士研究生
+    #[sea_orm(string_value = "DOCTOR")]
+    Doctor,
+}
+
+/// Vocational skill level (职业技能等级), in ascending order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VocationalSkillLevel {
+    /// 无
+    #[sea_orm(string_value = "NONE")]
+    None,
+    /// 初级工、中级工、高级工
+    #[sea_orm(string_value = "WORKER")]
+    Worker,
+    /// 技师
+    #[sea_orm(string_value = "TECHNICIAN")]
+    Technician,
+    /// 高级技师
+    #[sea_orm(string_value = "SENIOR_TECHNICIAN")]
+    SeniorTechnician,
+}
+
+/// What a program's teaching need asks of an expert.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TeachingNeedKind {
+    /// 兼职授课
+    #[sea_orm(string_value = "TEACHING")]
+    Teaching,
+    /// 参与课程建设
+    #[sea_orm(string_value = "COURSE_BUILDING")]
+    CourseBuilding,
+}
+
+/// Whether a teaching need is still looking for experts.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TeachingNeedStatus {
+    /// 征集中
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// 已关闭
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}

@@ -34,6 +34,14 @@ pub mod demand_posting;
 pub mod enterprise;
 /// Enumerations stored as strings.
 pub mod enums;
+/// An enterprise expert who may teach part-time or help build courses.
+pub mod expert;
+/// A certificate an expert holds.
+pub mod expert_certificate;
+/// A college an expert shares contact details with.
+pub mod expert_contact_share;
+/// An occupation an expert works in.
+pub mod expert_occupation;
 /// An industry association that publishes talent demand.
 pub mod industry_association;
 /// A detailed occupation (细类) of the 职业分类大典(2022年版).
@@ -60,5 +68,11 @@ pub mod rejected_suggestion;
 pub mod reward_step;
 /// Dated reward amounts (yuan per person by level and prize).
 pub mod reward_table;
+/// A program's need for enterprise experts to teach or build a course.
+pub mod teaching_need;
+/// A certificate a teaching need prepares for.
+pub mod teaching_need_certificate;
+/// An occupation a teaching need is about.
+pub mod teaching_need_occupation;
 /// A public training course (社会化培训) run by a college or training base.
 pub mod training_course;

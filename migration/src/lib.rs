@@ -15,6 +15,7 @@ mod m20261127_000009_demand_tally;
 mod m20261127_000010_link_owner_order;
 mod m20261127_000011_competition_rewards;
 mod m20261127_000012_outreach_activities;
+mod m20261127_000013_expert_pool;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_link_owner_order::Migration),
             Box::new(m20261127_000011_competition_rewards::Migration),
             Box::new(m20261127_000012_outreach_activities::Migration),
+            Box::new(m20261127_000013_expert_pool::Migration),
         ]
     }
 }

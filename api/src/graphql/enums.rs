@@ -163,3 +163,35 @@ pub enum SortDirection {
     #[default]
     Desc,
 }
+
+/// 专家类型。
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::ExpertKind")]
+pub enum ExpertKind {
+    /// 企业工程技术人员
+    Engineer,
+    /// 高技能人才
+    SkilledWorker,
+    /// 行业专家
+    IndustryExpert,
+}
+
+/// 教学需求的类型。
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::TeachingNeedKind")]
+pub enum TeachingNeedKind {
+    /// 兼职授课
+    Teaching,
+    /// 参与课程建设
+    CourseBuilding,
+}
+
+/// 教学需求的状态。
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "entity::enums::TeachingNeedStatus")]
+pub enum TeachingNeedStatus {
+    /// 征集中
+    Open,
+    /// 已关闭
+    Closed,
+}

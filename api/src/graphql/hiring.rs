@@ -69,7 +69,7 @@ impl HiringQuery {
         _ctx: &Context<'_>,
         candidate: TeacherCandidateInput,
     ) -> Result<TeacherHiringAnswer> {
-        let answer = hiring::check(&Candidate {
+        Ok(answer(&Candidate {
             enterprise_years: candidate.enterprise_years,
             education: candidate.education,
             skill_level: candidate.skill_level,
@@ -77,27 +77,31 @@ impl HiringQuery {
             dual_teacher_graduate: candidate.dual_teacher_graduate,
             high_professional_title: candidate.high_professional_title,
             urgent_program: candidate.urgent_program,
-        })
-        .map_err(ApiError::bad_input)?;
-        Ok(TeacherHiringAnswer {
-            eligible: answer.eligible,
-            routes: answer
-                .routes
-                .into_iter()
-                .map(|route| HiringRoute {
-                    key: route.key.to_string(),
-                    open: route.open,
-                    conditions: route
-                        .conditions
-                        .into_iter()
-                        .map(|condition| HiringCondition {
-                            key: condition.key.to_string(),
-                            holds: condition.holds,
-                            detail: condition.detail,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
+        })?)
     }
+}
+
+/// The rule's answer for a candidate, as GraphQL objects.
+pub fn answer(candidate: &Candidate) -> crate::error::ApiResult<TeacherHiringAnswer> {
+    let answer = hiring::check(candidate).map_err(ApiError::bad_input)?;
+    Ok(TeacherHiringAnswer {
+        eligible: answer.eligible,
+        routes: answer
+            .routes
+            .into_iter()
+            .map(|route| HiringRoute {
+                key: route.key.to_string(),
+                open: route.open,
+                conditions: route
+                    .conditions
+                    .into_iter()
+                    .map(|condition| HiringCondition {
+                        key: condition.key.to_string(),
+                        holds: condition.holds,
+                        detail: condition.detail,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
 }

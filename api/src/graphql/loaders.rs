@@ -180,11 +180,20 @@ where
     E: Keyed + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let ids = loader::<LinkLoader<L>>(ctx)?
+    let ids = load_link_ids::<L>(ctx, owner).await?;
+    load_many::<E>(ctx, &ids).await
+}
+
+/// The target ids linked to `owner` through the link table `L`, ascending.
+pub async fn load_link_ids<L>(ctx: &Context<'_>, owner: i32) -> ApiResult<Vec<i32>>
+where
+    L: Link + Send + Sync + 'static,
+    L::Model: Send + Sync + 'static,
+{
+    Ok(loader::<LinkLoader<L>>(ctx)?
         .load_one(owner)
         .await?
-        .unwrap_or_default();
-    load_many::<E>(ctx, &ids).await
+        .unwrap_or_default())
 }
 
 /// The rows of `E` with these ids, in the order given (missing ones left
@@ -239,7 +248,9 @@ pub fn register<Q, M, S>(
         contest_award,
         contest_person,
         competition_reward,
-        outreach_activity
+        outreach_activity,
+        expert,
+        teaching_need
     );
     macro_rules! provenance {
         ($builder:ident, $($module:ident),*) => {
@@ -252,7 +263,11 @@ pub fn register<Q, M, S>(
         program_occupation,
         posting_occupation,
         posting_certificate,
-        offer_occupation
+        offer_occupation,
+        expert_occupation,
+        expert_certificate,
+        teaching_need_occupation,
+        teaching_need_certificate
     );
     links!(
         builder,
@@ -262,6 +277,11 @@ pub fn register<Q, M, S>(
         program_occupation,
         posting_occupation,
         posting_certificate,
-        offer_occupation
+        offer_occupation,
+        expert_occupation,
+        expert_certificate,
+        expert_contact_share,
+        teaching_need_occupation,
+        teaching_need_certificate
     )
 }

@@ -9,11 +9,13 @@ use async_graphql::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use entity::{
-    apprenticeship_offer, certificate, demand_posting, occupation, program, training_course,
+    apprenticeship_offer, certificate, demand_posting, expert, occupation, program, teaching_need,
+    training_course,
 };
 
 use super::{
     enums::EducationRequirement,
+    experts::{Expert, TeachingNeed},
     loaders::{database, load_one},
     postings::DemandPosting,
     programs::Program,
@@ -143,6 +145,8 @@ pub enum MatchObject {
     Program(Program),
     ApprenticeshipOffer(ApprenticeshipOffer),
     TrainingCourse(TrainingCourse),
+    TeachingNeed(TeachingNeed),
+    Expert(Expert),
 }
 
 /// 得分的一部分：权重、取值、计入的分数和说明。
@@ -254,6 +258,12 @@ pub async fn load_object(
         SubjectKind::TrainingCourse => load_one::<training_course::Entity>(ctx, id)
             .await?
             .map(|row| MatchObject::TrainingCourse(TrainingCourse(row))),
+        SubjectKind::TeachingNeed => load_one::<teaching_need::Entity>(ctx, id)
+            .await?
+            .map(|row| MatchObject::TeachingNeed(TeachingNeed(row))),
+        SubjectKind::Expert => load_one::<expert::Entity>(ctx, id)
+            .await?
+            .map(|row| MatchObject::Expert(Expert(row))),
     })
 }
 
@@ -304,11 +314,11 @@ impl Match {
     async fn education(&self) -> EducationFit {
         self.scored.education.into()
     }
-    /// 需求人数（学徒岗位为名额）。
+    /// 需求人数（学徒岗位为名额，教学需求为学时）。
     async fn demand_headcount(&self) -> Option<i32> {
         self.scored.demand_capacity
     }
-    /// 供给人数：专业的年毕业生、学徒名额或课程容量。
+    /// 供给人数：专业的年毕业生、学徒名额或课程容量；专家为在需求期间可提供的学时。
     async fn supply_capacity(&self) -> Option<i32> {
         self.scored.supply_capacity
     }
@@ -369,6 +379,9 @@ fn sides(subject: SubjectKind) -> (Role, &'static [MatchKind]) {
         SubjectKind::ApprenticeshipOffer | SubjectKind::TrainingCourse => {
             (Role::Demand, &[MatchKind::Program])
         }
+        // Matched among themselves (`crate::graphql::experts`).
+        SubjectKind::TeachingNeed => (Role::Demand, &[]),
+        SubjectKind::Expert => (Role::Supply, &[]),
     }
 }
 
@@ -383,21 +396,7 @@ pub async fn matches(
 ) -> ApiResult<MatchConnection> {
     let (role, allowed) = sides(subject);
     let filter = filter.unwrap_or_default();
-    let first = first.unwrap_or(10);
-    if !(0..=MAX_MATCHES).contains(&first) {
-        return Err(ApiError::bad_input(format!(
-            "`first` must be between 0 and {MAX_MATCHES}, got {first}"
-        )));
-    }
-    let offset = match &after {
-        Some(cursor) => decode_offset(cursor)? + 1,
-        None => 0,
-    };
-    if offset > MAX_MATCH_OFFSET {
-        return Err(ApiError::bad_input(format!(
-            "matches can be paged {MAX_MATCH_OFFSET} deep at most"
-        )));
-    }
+    let page = PageOfMatches::new(first, after.as_deref())?;
     let kinds: Vec<MatchKind> = match filter.kinds {
         Some(kinds) => {
             if let Some(kind) = kinds.iter().find(|kind| !allowed.contains(kind)) {
@@ -414,21 +413,8 @@ pub async fn matches(
         }
         None => allowed.to_vec(),
     };
-    if let Some(min) = filter.min_score {
-        if !(0.0..=1.0).contains(&min) {
-            return Err(ApiError::bad_input(format!(
-                "`filter.minScore` must be between 0 and 1, got {min}"
-            )));
-        }
-    }
-    let regions: Option<BTreeSet<i32>> = match &filter.region_ids {
-        Some(ids) => Some(
-            super::common::filter_ids(NodeKind::Region, ids)?
-                .into_iter()
-                .collect(),
-        ),
-        None => None,
-    };
+    check_min_score(filter.min_score)?;
+    let regions = region_filter(filter.region_ids.as_deref())?;
     let ranks: Option<BTreeSet<u8>> = filter.education_levels.as_ref().map(|levels| {
         levels
             .iter()
@@ -444,11 +430,7 @@ pub async fn matches(
     };
     let kinds: Vec<SubjectKind> = kinds.into_iter().map(Into::into).collect();
     let keep = |candidate: &matching::Profile| {
-        let region_ok = regions.as_ref().is_none_or(|wanted| {
-            candidate
-                .place
-                .is_some_and(|p| wanted.contains(&p.region_id) || wanted.contains(&p.root_id))
-        });
+        let region_ok = in_regions(regions.as_ref(), candidate);
         let education_ok = ranks.as_ref().is_none_or(|wanted| {
             candidate
                 .education_rank
@@ -457,32 +439,101 @@ pub async fn matches(
         region_ok && education_ok
     };
     let index = indexer(ctx)?.index().clone();
-    let mut scored = matching::candidates::find(db, &index, &profile, role, &kinds, &places, &keep)
+    let scored = matching::candidates::find(db, &index, &profile, role, &kinds, &places, &keep)
         .await
         .map_err(ApiError::Internal)?;
-    if let Some(min) = filter.min_score {
-        scored.retain(|pair| pair.score >= min);
+    Ok(page.connection(scored, filter.min_score, role))
+}
+
+/// `first` and `after` of a list of matches, checked.
+pub struct PageOfMatches {
+    first: usize,
+    offset: usize,
+}
+
+impl PageOfMatches {
+    pub fn new(first: Option<i32>, after: Option<&str>) -> ApiResult<Self> {
+        let first = first.unwrap_or(10);
+        if !(0..=MAX_MATCHES).contains(&first) {
+            return Err(ApiError::bad_input(format!(
+                "`first` must be between 0 and {MAX_MATCHES}, got {first}"
+            )));
+        }
+        let offset = match after {
+            Some(cursor) => decode_offset(cursor)? + 1,
+            None => 0,
+        };
+        if offset > MAX_MATCH_OFFSET {
+            return Err(ApiError::bad_input(format!(
+                "matches can be paged {MAX_MATCH_OFFSET} deep at most"
+            )));
+        }
+        Ok(Self {
+            first: first as usize,
+            offset,
+        })
     }
-    let total = scored.len();
-    let page: Vec<Scored> = scored
-        .into_iter()
-        .skip(offset)
-        .take(first as usize)
-        .collect();
-    let has_next = offset + page.len() < total;
-    let mut connection = Connection::with_additional_fields(
-        offset > 0,
-        has_next,
-        MatchListFields {
-            total_count: total as u64,
-        },
-    );
-    connection.edges.extend(
-        page.into_iter()
-            .enumerate()
-            .map(|(n, pair)| Edge::new(encode_offset(offset + n), Match::new(pair, role))),
-    );
-    Ok(connection)
+
+    /// This page of the ranked pairs scoring at least `min_score`.
+    pub fn connection(
+        &self,
+        mut scored: Vec<Scored>,
+        min_score: Option<f64>,
+        role: Role,
+    ) -> MatchConnection {
+        if let Some(min) = min_score {
+            scored.retain(|pair| pair.score >= min);
+        }
+        let total = scored.len();
+        let offset = self.offset;
+        let page: Vec<Scored> = scored.into_iter().skip(offset).take(self.first).collect();
+        let has_next = offset + page.len() < total;
+        let mut connection = Connection::with_additional_fields(
+            offset > 0,
+            has_next,
+            MatchListFields {
+                total_count: total as u64,
+            },
+        );
+        connection.edges.extend(
+            page.into_iter()
+                .enumerate()
+                .map(|(n, pair)| Edge::new(encode_offset(offset + n), Match::new(pair, role))),
+        );
+        connection
+    }
+}
+
+/// `filter.minScore`, checked.
+pub fn check_min_score(min_score: Option<f64>) -> ApiResult<()> {
+    match min_score {
+        Some(min) if !(0.0..=1.0).contains(&min) => Err(ApiError::bad_input(format!(
+            "`filter.minScore` must be between 0 and 1, got {min}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `filter.regionIds` as row ids.
+pub fn region_filter(ids: Option<&[ID]>) -> ApiResult<Option<BTreeSet<i32>>> {
+    Ok(match ids {
+        Some(ids) => Some(
+            super::common::filter_ids(NodeKind::Region, ids)?
+                .into_iter()
+                .collect(),
+        ),
+        None => None,
+    })
+}
+
+/// Whether a candidate is in one of the wanted regions (a city counts its
+/// districts); no filter keeps every candidate.
+pub fn in_regions(wanted: Option<&BTreeSet<i32>>, candidate: &matching::Profile) -> bool {
+    wanted.is_none_or(|wanted| {
+        candidate
+            .place
+            .is_some_and(|p| wanted.contains(&p.region_id) || wanted.contains(&p.root_id))
+    })
 }
 
 /// 一条职业关联及其来源。

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod common;
 pub mod enums;
+pub mod experts;
 pub mod gap;
 pub mod hiring;
 pub mod indicators;
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     rewards::RewardQuery,
     indicators::IndicatorQuery,
     hiring::HiringQuery,
+    experts::ExpertQuery,
     accounts::AccountQuery,
 );
 
@@ -52,6 +54,7 @@ pub struct MutationRoot(
     matching::MatchingMutation,
     rewards::RewardMutation,
     indicators::IndicatorMutation,
+    experts::ExpertMutation,
     accounts::AccountMutation,
 );
 

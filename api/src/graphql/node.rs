@@ -7,6 +7,7 @@ use sea_orm::EntityTrait;
 
 use super::{
     accounts::ApiToken,
+    experts::{Expert, TeachingNeed},
     indicators::OutreachActivity,
     loaders::load_one,
     organisations::{College, Enterprise, IndustryAssociation},
@@ -42,6 +43,8 @@ pub enum Node {
     ContestPerson(ContestPerson),
     CompetitionReward(CompetitionReward),
     OutreachActivity(OutreachActivity),
+    Expert(Expert),
+    TeachingNeed(TeachingNeed),
 }
 
 /// Most IDs `nodes(ids:)` takes at once.
@@ -101,6 +104,12 @@ async fn fetch(ctx: &Context<'_>, kind: NodeKind, id: i32) -> Result<Option<Node
         NodeKind::OutreachActivity => load_one::<outreach_activity::Entity>(ctx, id)
             .await?
             .map(|m| Node::OutreachActivity(OutreachActivity(m))),
+        NodeKind::Expert => load_one::<expert::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Expert(Expert(m))),
+        NodeKind::TeachingNeed => load_one::<teaching_need::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::TeachingNeed(TeachingNeed(m))),
         NodeKind::Contest => load_one::<contest::Entity>(ctx, id)
             .await?
             .map(|m| Node::Contest(Contest(m))),

@@ -37,12 +37,15 @@ pub enum Role {
     Supply,
 }
 
-fn search_kind(kind: SubjectKind) -> Kind {
+/// The kind of search document of a subject kind; experts and teaching
+/// needs are matched among themselves (`super::experts`), not searched.
+fn search_kind(kind: SubjectKind) -> Option<Kind> {
     match kind {
-        SubjectKind::DemandPosting => Kind::DemandPosting,
-        SubjectKind::Program => Kind::Program,
-        SubjectKind::ApprenticeshipOffer => Kind::ApprenticeshipOffer,
-        SubjectKind::TrainingCourse => Kind::TrainingCourse,
+        SubjectKind::DemandPosting => Some(Kind::DemandPosting),
+        SubjectKind::Program => Some(Kind::Program),
+        SubjectKind::ApprenticeshipOffer => Some(Kind::ApprenticeshipOffer),
+        SubjectKind::TrainingCourse => Some(Kind::TrainingCourse),
+        SubjectKind::TeachingNeed | SubjectKind::Expert => None,
     }
 }
 
@@ -117,7 +120,7 @@ async fn newest_linked<C: ConnectionTrait>(
             "SELECT offer_id AS id FROM offer_occupation WHERE occupation_id = {occupation} \
              ORDER BY offer_id DESC LIMIT {limit}"
         )),
-        SubjectKind::TrainingCourse => None,
+        SubjectKind::TrainingCourse | SubjectKind::TeachingNeed | SubjectKind::Expert => None,
     }
     };
     let walks: Vec<String> = occupations
@@ -223,7 +226,7 @@ async fn text_candidates(
     }
     let index = index.clone();
     let words = subject.terms.clone();
-    let kinds: Vec<Kind> = kinds.iter().copied().map(search_kind).collect();
+    let kinds: Vec<Kind> = kinds.iter().copied().filter_map(search_kind).collect();
     let found =
         tokio::task::spawn_blocking(move || index.sharing_words(&words, &kinds, TEXT_CANDIDATES))
             .await??;

@@ -6,12 +6,14 @@
 //! - [`score`]: one demand against one supply, pure.
 //! - [`profiles`]: what scoring needs of stored objects, loaded in batches.
 //! - [`candidates`]: what to score for a subject, and the ranked result.
+//! - [`experts`]: the expert pool against programs' teaching needs.
 //! - [`gap`]: demand against supply per group, with its rules.
 //! - [`tally`]: the gap's demand, kept summed and up to date.
 //! - [`suggest`]: occupations suggested for a text, stored for postings
 //!   and programs without occupations of their owner's.
 
 pub mod candidates;
+pub mod experts;
 pub mod gap;
 pub mod profiles;
 pub mod score;

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entity::{
-    apprenticeship_offer, catalogue_entry, college, demand_posting, enums::LinkProvenance, program,
-    region, training_course,
+    apprenticeship_offer, catalogue_entry, college, demand_posting, enterprise,
+    enums::LinkProvenance, expert, program, region, teaching_need, training_course,
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
@@ -57,6 +57,10 @@ const GENERAL_TERMS: &[&str] = &[
     "演示",
     "技术",
     "应用",
+    "专家",
+    "授课",
+    "教学",
+    "兼职",
 ];
 
 /// The key terms of a demand: the words (two characters or more, not
@@ -199,6 +203,29 @@ async fn targets<C: ConnectionTrait>(
     Ok(links)
 }
 
+/// Per owner, its occupation links (all provenances) and its
+/// certificates (the owner's links only), from the two link tables of a
+/// kind: `(occupation table, certificate table)`.
+#[allow(clippy::type_complexity)]
+async fn occupations_and_certificates<C: ConnectionTrait>(
+    db: &C,
+    (occupation_table, certificate_table): (&'static str, &'static str),
+    owner_column: &'static str,
+    owners: &[i32],
+) -> Result<(HashMap<i32, Vec<OccupationLink>>, HashMap<i32, Vec<i32>>), DbErr> {
+    Ok((
+        occupation_links(db, occupation_table, owner_column, owners).await?,
+        targets(
+            db,
+            certificate_table,
+            owner_column,
+            "certificate_id",
+            owners,
+        )
+        .await?,
+    ))
+}
+
 fn lowercase_text(parts: &[&str]) -> String {
     parts.join("\n").to_lowercase()
 }
@@ -215,12 +242,10 @@ pub async fn postings<C: ConnectionTrait>(
 ) -> Result<HashMap<i32, Profile>, DbErr> {
     let rows = rows_by_id::<demand_posting::Entity, _>(db, ids).await?;
     let ids: Vec<i32> = rows.keys().copied().collect();
-    let mut occupations = occupation_links(db, "posting_occupation", "posting_id", &ids).await?;
-    let mut certificates = targets(
+    let (mut occupations, mut certificates) = occupations_and_certificates(
         db,
-        "posting_certificate",
+        ("posting_occupation", "posting_certificate"),
         "posting_id",
-        "certificate_id",
         &ids,
     )
     .await?;
@@ -267,12 +292,10 @@ pub async fn programs<C: ConnectionTrait>(
     let colleges = rows_by_id::<college::Entity, _>(db, &college_ids).await?;
     let entry_ids: Vec<i32> = rows.values().filter_map(|p| p.catalogue_entry_id).collect();
     let entries = rows_by_id::<catalogue_entry::Entity, _>(db, &entry_ids).await?;
-    let mut occupations = occupation_links(db, "program_occupation", "program_id", &ids).await?;
-    let mut certificates = targets(
+    let (mut occupations, mut certificates) = occupations_and_certificates(
         db,
-        "program_certificate",
+        ("program_occupation", "program_certificate"),
         "program_id",
-        "certificate_id",
         &ids,
     )
     .await?;
@@ -397,7 +420,114 @@ pub async fn of_kind<C: ConnectionTrait>(
         SubjectKind::Program => programs(db, ids, places, with_terms).await,
         SubjectKind::ApprenticeshipOffer => offers(db, ids, places, with_terms).await,
         SubjectKind::TrainingCourse => courses(db, ids, places, with_terms).await,
+        SubjectKind::TeachingNeed => needs(db, ids, places).await,
+        SubjectKind::Expert => experts(db, ids, places).await,
     }
+}
+
+/// Profiles of teaching needs: the demand side of the expert pool. Key
+/// terms from the title and topics; the college's region; the hours asked
+/// for as capacity; open while published and not past its period.
+pub async fn needs<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<teaching_need::Entity, _>(db, ids).await?;
+    let ids: Vec<i32> = rows.keys().copied().collect();
+    let program_ids: Vec<i32> = rows.values().map(|n| n.program_id).collect();
+    let programs = rows_by_id::<program::Entity, _>(db, &program_ids).await?;
+    let college_ids: Vec<i32> = programs.values().map(|p| p.college_id).collect();
+    let colleges = rows_by_id::<college::Entity, _>(db, &college_ids).await?;
+    let (mut occupations, mut certificates) = occupations_and_certificates(
+        db,
+        ("teaching_need_occupation", "teaching_need_certificate"),
+        "need_id",
+        &ids,
+    )
+    .await?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(rows
+        .into_iter()
+        .map(|(id, need)| {
+            let topics: Vec<String> =
+                serde_json::from_value(need.topics.clone()).unwrap_or_default();
+            let mut texts: Vec<&str> = vec![&need.title];
+            texts.extend(topics.iter().map(String::as_str));
+            let terms = key_terms(texts.iter().copied());
+            texts.push(&need.description);
+            let region_id = programs
+                .get(&need.program_id)
+                .and_then(|p| colleges.get(&p.college_id))
+                .and_then(|c| c.region_id);
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::TeachingNeed,
+                    id,
+                    text: lowercase_text(&texts),
+                    terms,
+                    occupations: occupations.remove(&id).unwrap_or_default(),
+                    certificates: Some(certificates.remove(&id).unwrap_or_default()),
+                    place: region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: None,
+                    capacity: Some(need.hours),
+                    open: need.status == entity::enums::TeachingNeedStatus::Open
+                        && need.period_end >= today,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Profiles of experts: the supply side of the expert pool. Text from the
+/// post, skills and professional title; the enterprise's region; capacity
+/// is left for each need (hours the expert can give in its period, see
+/// `super::experts`); open while available.
+pub async fn experts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    places: &HashMap<i32, Place>,
+) -> Result<HashMap<i32, Profile>, DbErr> {
+    let rows = rows_by_id::<expert::Entity, _>(db, ids).await?;
+    let ids: Vec<i32> = rows.keys().copied().collect();
+    let enterprise_ids: Vec<i32> = rows.values().map(|e| e.enterprise_id).collect();
+    let enterprises = rows_by_id::<enterprise::Entity, _>(db, &enterprise_ids).await?;
+    let (mut occupations, mut certificates) = occupations_and_certificates(
+        db,
+        ("expert_occupation", "expert_certificate"),
+        "expert_id",
+        &ids,
+    )
+    .await?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(rows
+        .into_iter()
+        .map(|(id, expert)| {
+            let skills: Vec<String> =
+                serde_json::from_value(expert.skills.clone()).unwrap_or_default();
+            let mut texts: Vec<&str> = vec![&expert.job_title, &expert.professional_title];
+            texts.extend(skills.iter().map(String::as_str));
+            let region_id = enterprises
+                .get(&expert.enterprise_id)
+                .and_then(|e| e.region_id);
+            (
+                id,
+                Profile {
+                    kind: SubjectKind::Expert,
+                    id,
+                    text: lowercase_text(&texts),
+                    terms: Vec::new(),
+                    occupations: occupations.remove(&id).unwrap_or_default(),
+                    certificates: Some(certificates.remove(&id).unwrap_or_default()),
+                    place: region_id.and_then(|r| places.get(&r).copied()),
+                    education_rank: None,
+                    capacity: None,
+                    open: expert.available_until.is_none_or(|until| until >= today),
+                },
+            )
+        })
+        .collect())
 }
 
 /// The key terms of a title, when asked for.

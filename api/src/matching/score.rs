@@ -17,6 +17,10 @@ pub enum SubjectKind {
     Program,
     ApprenticeshipOffer,
     TrainingCourse,
+    /// A program's teaching need (demand for experts).
+    TeachingNeed,
+    /// An expert of the pool (supply of teaching).
+    Expert,
 }
 
 impl SubjectKind {
@@ -27,6 +31,16 @@ impl SubjectKind {
             SubjectKind::Program => "program",
             SubjectKind::ApprenticeshipOffer => "apprenticeship_offer",
             SubjectKind::TrainingCourse => "training_course",
+            SubjectKind::TeachingNeed => "teaching_need",
+            SubjectKind::Expert => "expert",
+        }
+    }
+
+    /// What a capacity of this kind counts: people, or teaching hours.
+    pub fn capacity_unit(self) -> &'static str {
+        match self {
+            SubjectKind::TeachingNeed | SubjectKind::Expert => "学时",
+            _ => "人",
         }
     }
 }
@@ -264,7 +278,11 @@ pub fn score(demand: &Profile, supply: &Profile) -> Scored {
         (Some(_), None) => (None, "供给方未写人数 (capacity unknown)".to_string()),
         (Some(headcount), Some(available)) => (
             Some(capacity_value(headcount, available)),
-            format!("需求 {headcount} 人，供给 {available} 人"),
+            format!(
+                "需求 {headcount} {}，供给 {available} {}",
+                demand.kind.capacity_unit(),
+                supply.kind.capacity_unit()
+            ),
         ),
     };
 

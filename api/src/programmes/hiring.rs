@@ -41,6 +41,56 @@ pub enum SkillLevel {
     SeniorTechnician,
 }
 
+impl From<entity::enums::EducationAttained> for Education {
+    fn from(stored: entity::enums::EducationAttained) -> Self {
+        use entity::enums::EducationAttained as E;
+        match stored {
+            E::BelowAssociate => Education::BelowAssociate,
+            E::Associate => Education::Associate,
+            E::Bachelor => Education::Bachelor,
+            E::Master => Education::Master,
+            E::Doctor => Education::Doctor,
+        }
+    }
+}
+
+impl From<Education> for entity::enums::EducationAttained {
+    fn from(education: Education) -> Self {
+        use entity::enums::EducationAttained as E;
+        match education {
+            Education::BelowAssociate => E::BelowAssociate,
+            Education::Associate => E::Associate,
+            Education::Bachelor => E::Bachelor,
+            Education::Master => E::Master,
+            Education::Doctor => E::Doctor,
+        }
+    }
+}
+
+impl From<entity::enums::VocationalSkillLevel> for SkillLevel {
+    fn from(stored: entity::enums::VocationalSkillLevel) -> Self {
+        use entity::enums::VocationalSkillLevel as L;
+        match stored {
+            L::None => SkillLevel::None,
+            L::Worker => SkillLevel::Worker,
+            L::Technician => SkillLevel::Technician,
+            L::SeniorTechnician => SkillLevel::SeniorTechnician,
+        }
+    }
+}
+
+impl From<SkillLevel> for entity::enums::VocationalSkillLevel {
+    fn from(level: SkillLevel) -> Self {
+        use entity::enums::VocationalSkillLevel as L;
+        match level {
+            SkillLevel::None => L::None,
+            SkillLevel::Worker => L::Worker,
+            SkillLevel::Technician => L::Technician,
+            SkillLevel::SeniorTechnician => L::SeniorTechnician,
+        }
+    }
+}
+
 /// A candidate's profile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {

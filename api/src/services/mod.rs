@@ -5,6 +5,7 @@
 //! field errors.
 
 pub mod courses;
+pub mod experts;
 pub mod offers;
 pub mod organisations;
 pub mod outreach;
@@ -213,6 +214,13 @@ impl Validator {
     }
 }
 
+/// Sets `target` to the patch's value when the patch has one.
+pub fn patch<T>(target: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *target = value;
+    }
+}
+
 /// Longest title or name a user may write.
 pub const MAX_TITLE: usize = 120;
 /// Longest free text (descriptions) a user may write.
@@ -224,13 +232,17 @@ pub const MAX_ITEMS: usize = 50;
 
 /// Link tables that record where each link came from (`provenance`,
 /// `confidence`, `linked_at`).
-pub const PROVENANCE_TABLES: [&str; 6] = [
+pub const PROVENANCE_TABLES: [&str; 10] = [
     "posting_occupation",
     "program_occupation",
     "offer_occupation",
     "posting_certificate",
     "program_certificate",
     "certificate_occupation",
+    "expert_occupation",
+    "expert_certificate",
+    "teaching_need_occupation",
+    "teaching_need_certificate",
 ];
 
 /// Sets the links of `owner_id` in a link table to `targets`, as its owner

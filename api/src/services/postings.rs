@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{
     begin, check_certificates, check_exists, check_labels, check_region, forget_suggestions,
-    linked_ids, linked_occupation_codes, replace_links, resolve_occupation_codes, signed_in,
+    linked_ids, linked_occupation_codes, patch, replace_links, resolve_occupation_codes, signed_in,
     ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 
@@ -59,12 +59,6 @@ pub struct PostingPatch {
     pub certificate_ids: Option<Vec<i32>>,
     pub valid_from: Option<Option<NaiveDate>>,
     pub valid_until: Option<Option<NaiveDate>>,
-}
-
-fn patch<T>(target: &mut T, value: Option<T>) {
-    if let Some(value) = value {
-        *target = value;
-    }
 }
 
 impl PostingDraft {

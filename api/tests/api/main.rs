@@ -7,6 +7,7 @@ mod helpers;
 mod concurrency;
 mod crash;
 mod dataloaders;
+mod experts;
 mod first_hour;
 mod gap;
 mod http;

@@ -37,6 +37,9 @@ struct Ids {
     /// A contest person of each college, and a contest.
     person: (String, String),
     contest: String,
+    /// An expert of each enterprise, a teaching need of each college.
+    expert: (String, String),
+    need: (String, String),
 }
 
 fn pick(pair: &(String, String), owner: Owner) -> &str {
@@ -162,6 +165,30 @@ async fn ids(app: &TestApp) -> Ids {
         person_of(college.1.clone(), "M-other").await,
     );
     let contest = new_contest(app, "矩阵赛项").await;
+    let expert_of = |enterprise: String| async move {
+        app.create(
+            "createExpert",
+            "expert",
+            json!({ "enterpriseId": enterprise, "name": "矩阵专家", "kind": "ENGINEER", "education": "BACHELOR", "enterpriseYears": 5, "hoursPerWeek": 4 }),
+        )
+        .await
+    };
+    let expert = (
+        expert_of(enterprise.0.clone()).await,
+        expert_of(enterprise.1.clone()).await,
+    );
+    let need_of = |program: String| async move {
+        app.create(
+            "createTeachingNeed",
+            "teachingNeed",
+            json!({ "programId": program, "title": "矩阵需求", "hours": 16, "periodStart": "2027-03-01", "periodEnd": "2027-06-30" }),
+        )
+        .await
+    };
+    let need = (
+        need_of(program.0.clone()).await,
+        need_of(program.1.clone()).await,
+    );
     Ids {
         association,
         college,
@@ -171,6 +198,8 @@ async fn ids(app: &TestApp) -> Ids {
         course,
         person,
         contest,
+        expert,
+        need,
     }
 }
 
@@ -333,6 +362,22 @@ async fn request(
             "mutation($id: ID!) { recordOutreachActivity(input: { collegeId: $id, kind: CAREER_AWAKENING, title: \"矩阵活动\", heldOn: \"2026-03-01\", participants: 30 }) { userErrors { code } } }",
             json!({ "id": pick(&ids.college, owner) }),
         ),
+        "createExpert" => (
+            "mutation($id: ID!) { createExpert(input: { enterpriseId: $id, name: \"矩阵专家\", kind: ENGINEER, education: BACHELOR, enterpriseYears: 5, hoursPerWeek: 4 }) { userErrors { code } } }",
+            json!({ "id": pick(&ids.enterprise, owner) }),
+        ),
+        "updateExpert" => (
+            "mutation($id: ID!) { updateExpert(input: { id: $id, jobTitle: \"矩阵\" }) { userErrors { code } } }",
+            json!({ "id": pick(&ids.expert, owner) }),
+        ),
+        "createTeachingNeed" => (
+            "mutation($id: ID!) { createTeachingNeed(input: { programId: $id, title: \"矩阵需求\", hours: 16, periodStart: \"2027-03-01\", periodEnd: \"2027-06-30\" }) { userErrors { code } } }",
+            json!({ "id": pick(&ids.program, owner) }),
+        ),
+        "updateTeachingNeed" => (
+            "mutation($id: ID!) { updateTeachingNeed(input: { id: $id, description: \"矩阵\" }) { userErrors { code } } }",
+            json!({ "id": pick(&ids.need, owner) }),
+        ),
         "createContest" => {
             return (
                 format!("mutation {{ createContest(input: {{ name: \"矩阵大赛\", event: \"矩阵{n}\", year: 2026, level: CITY, organiser: VOCATIONAL_COLLEGE_CONTEST }}) {{ userErrors {{ code }} }} }}"),
@@ -377,11 +422,16 @@ fn expected(role: &str, mutation: &str, owner: Owner) -> Expect {
     let posting = mutation.ends_with("DemandPosting") || mutation.ends_with("OccupationSuggestion");
     let college_owned = matches!(
         mutation,
-        "createProgram" | "updateProgram" | "createTrainingCourse" | "updateTrainingCourse"
+        "createProgram"
+            | "updateProgram"
+            | "createTrainingCourse"
+            | "updateTrainingCourse"
+            | "createTeachingNeed"
+            | "updateTeachingNeed"
     );
     let enterprise_owned = matches!(
         mutation,
-        "createApprenticeshipOffer" | "updateApprenticeshipOffer"
+        "createApprenticeshipOffer" | "updateApprenticeshipOffer" | "createExpert" | "updateExpert"
     );
     let college_results = matches!(
         mutation,
@@ -495,7 +545,7 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
         ("revoked", Some(&revoked)),
     ];
     let mutations = schema_mutations(&admin).await;
-    assert_eq!(mutations.len(), 29, "{mutations:?}");
+    assert_eq!(mutations.len(), 33, "{mutations:?}");
     let mut n = 0;
     let mut wrong = Vec::new();
     for mutation in &mutations {
@@ -505,6 +555,8 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
                 let (query, variables) = request(&admin, &ids, mutation, owner, n).await;
                 let before = admin.count("change_log").await;
                 let tokens = admin.count("api_token").await;
+                let experts = admin.count("expert").await;
+                let needs = admin.count("teaching_need").await;
                 let caller = admin.as_caller(*token);
                 let response = caller.graphql(&query, variables).await;
                 let got = answer(&response);
@@ -521,6 +573,8 @@ async fn every_mutation_answers_every_caller_as_the_policy_says_and_refusals_wri
                         "a refused {mutation} by {role} wrote nothing"
                     );
                     assert_eq!(admin.count("api_token").await, tokens);
+                    assert_eq!(admin.count("expert").await, experts);
+                    assert_eq!(admin.count("teaching_need").await, needs);
                 }
             }
         }

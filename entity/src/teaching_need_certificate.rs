@@ -1,0 +1,26 @@
+//! A certificate a teaching need prepares students for: a row of the link table `teaching_need_certificate`.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::enums::LinkProvenance;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "teaching_need_certificate")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub need_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub certificate_id: i32,
+    /// Where the link came from.
+    pub provenance: LinkProvenance,
+    /// How sure the hub is of a suggested link (0 to 1).
+    pub confidence: Option<f64>,
+    /// When the link was set.
+    pub linked_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
