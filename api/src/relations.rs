@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 /// Most ids in one `IN (...)` list.
 const CHUNK: usize = 1_000;
@@ -135,6 +135,61 @@ impl Link for entity::expert_contact_share::Entity {
     fn target(model: &Self::Model) -> i32 {
         model.college_id
     }
+}
+
+/// Rows that belong to one parent row (a contest's awards, a reward's
+/// steps), loaded per parent in batches.
+pub trait Child: EntityTrait {
+    fn parent_column() -> Self::Column;
+    fn parent(model: &Self::Model) -> i32;
+    /// The order of one parent's rows.
+    fn order_column() -> Self::Column;
+}
+
+macro_rules! child {
+    ($($module:ident: $parent:ident / $parent_field:ident by $order:ident),* $(,)?) => {$(
+        impl Child for entity::$module::Entity {
+            fn parent_column() -> Self::Column {
+                entity::$module::Column::$parent
+            }
+            fn parent(model: &Self::Model) -> i32 {
+                model.$parent_field
+            }
+            fn order_column() -> Self::Column {
+                entity::$module::Column::$order
+            }
+        }
+    )*};
+}
+
+child!(
+    contest_award: ContestId / contest_id by Id,
+    award_winner: AwardId / award_id by PersonId,
+    competition_reward: PersonId / person_id by Id,
+    reward_step: RewardId / reward_id by Id,
+);
+
+/// Per parent, its rows of `E` in [`Child::order_column`] order.
+pub async fn children_of<E, C>(
+    db: &C,
+    parents: &[i32],
+) -> Result<HashMap<i32, Vec<E::Model>>, DbErr>
+where
+    E: Child,
+    C: ConnectionTrait,
+{
+    let mut children: HashMap<i32, Vec<E::Model>> = HashMap::new();
+    for chunk in parents.chunks(CHUNK) {
+        for row in E::find()
+            .filter(E::parent_column().is_in(chunk.iter().copied()))
+            .order_by_asc(E::order_column())
+            .all(db)
+            .await?
+        {
+            children.entry(E::parent(&row)).or_default().push(row);
+        }
+    }
+    Ok(children)
 }
 
 /// The rows of `E` with these ids (missing ids are absent).

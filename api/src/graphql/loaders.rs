@@ -11,7 +11,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     error::{ApiError, ApiResult},
-    relations::{links_of, rows_by_id, Keyed, Link},
+    relations::{children_of, links_of, rows_by_id, Child, Keyed, Link},
 };
 
 /// Loads rows of `E` by id.
@@ -68,6 +68,46 @@ where
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<i32>>, Self::Error> {
         links_of::<L, _>(&self.db, keys).await.map_err(Arc::new)
     }
+}
+
+/// Loads, per parent, its child rows of `E` (see [`Child`]).
+pub struct ChildrenLoader<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> ChildrenLoader<E> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<i32> for ChildrenLoader<E>
+where
+    E: Child + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Vec<E::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<E::Model>>, Self::Error> {
+        children_of::<E, _>(&self.db, keys).await.map_err(Arc::new)
+    }
+}
+
+/// The child rows of `E` of one parent, through its DataLoader.
+pub async fn load_children<E>(ctx: &Context<'_>, parent: i32) -> ApiResult<Vec<E::Model>>
+where
+    E: Child + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader::<ChildrenLoader<E>>(ctx)?
+        .load_one(parent)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Loads, per owner, every link of a link table with its provenance.
@@ -251,6 +291,18 @@ pub fn register<Q, M, S>(
         outreach_activity,
         expert,
         teaching_need
+    );
+    macro_rules! children {
+        ($builder:ident, $($module:ident),*) => {
+            $builder$(.data(DataLoader::new(ChildrenLoader::<entity::$module::Entity>::new(db.clone()), tokio::spawn).delay(BATCH_WINDOW)))*
+        };
+    }
+    let builder = children!(
+        builder,
+        contest_award,
+        award_winner,
+        competition_reward,
+        reward_step
     );
     macro_rules! provenance {
         ($builder:ident, $($module:ident),*) => {

@@ -4,7 +4,7 @@
 //! (names, student numbers, amounts) are seen by their college, 市人社局
 //! and admins only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     common::{filter_ids, outcome, InputIds, UserError},
-    loaders::{actor, database, load_one, load_required},
+    loaders::{actor, database, load_children, load_many, load_required},
     organisations::{by_id_key, College},
 };
 use crate::{
@@ -24,6 +24,7 @@ use crate::{
     error::{ApiError, ApiResult},
     ids::{encode, NodeKind},
     pagination::{paginate, HubConnection, PageArgs, SortKey, SortValue},
+    relations::rows_by_id,
     services::rewards::{
         self as service, AwardDraft, ContestDraft, PersonDraft, TableDraft, Transition,
     },
@@ -160,13 +161,8 @@ impl Contest {
     }
     /// 本竞赛的获奖记录（按日期）。
     async fn awards(&self, ctx: &Context<'_>) -> Result<Vec<ContestAward>> {
-        let rows = contest_award::Entity::find()
-            .filter(contest_award::Column::ContestId.eq(self.0.id))
-            .order_by_asc(contest_award::Column::AwardedOn)
-            .order_by_asc(contest_award::Column::Id)
-            .all(database(ctx)?)
-            .await
-            .map_err(ApiError::from)?;
+        let mut rows = load_children::<contest_award::Entity>(ctx, self.0.id).await?;
+        rows.sort_by_key(|award| (award.awarded_on, award.id));
         Ok(rows.into_iter().map(ContestAward).collect())
     }
 }
@@ -193,23 +189,25 @@ impl ContestAward {
     /// 获奖人；姓名等个人信息仅本校、市人社局和管理员可见（其他人得到
     /// `person: null`）。
     async fn winners(&self, ctx: &Context<'_>) -> Result<Vec<AwardWinner>> {
-        let db = database(ctx)?;
-        let winners = award_winner::Entity::find()
-            .filter(award_winner::Column::AwardId.eq(self.0.id))
-            .all(db)
-            .await
-            .map_err(ApiError::from)?;
-        let mut out = Vec::with_capacity(winners.len());
-        for winner in winners {
-            let person = load_one::<contest_person::Entity>(ctx, winner.person_id)
+        let winners = load_children::<award_winner::Entity>(ctx, self.0.id).await?;
+        let ids: Vec<i32> = winners.iter().map(|winner| winner.person_id).collect();
+        let people: HashMap<i32, contest_person::Model> =
+            load_many::<contest_person::Entity>(ctx, &ids)
                 .await?
-                .filter(|person| may_see_person(actor(ctx), person));
-            out.push(AwardWinner {
-                person: person.map(ContestPerson),
+                .into_iter()
+                .map(|person| (person.id, person))
+                .collect();
+        Ok(winners
+            .into_iter()
+            .map(|winner| AwardWinner {
+                person: people
+                    .get(&winner.person_id)
+                    .filter(|person| may_see_person(actor(ctx), person))
+                    .cloned()
+                    .map(ContestPerson),
                 participation: winner.participation.into(),
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 }
 
@@ -243,13 +241,11 @@ impl ContestPerson {
     }
     /// 此人的奖励。
     async fn rewards(&self, ctx: &Context<'_>) -> Result<Vec<CompetitionReward>> {
-        let rows = competition_reward::Entity::find()
-            .filter(competition_reward::Column::PersonId.eq(self.0.id))
-            .order_by_asc(competition_reward::Column::Id)
-            .all(database(ctx)?)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(CompetitionReward).collect())
+        Ok(load_children::<competition_reward::Entity>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(CompetitionReward)
+            .collect())
     }
 }
 
@@ -289,12 +285,7 @@ impl CompetitionReward {
     }
     /// 每一步：状态、操作人、时间、备注（按时间）。
     async fn steps(&self, ctx: &Context<'_>) -> Result<Vec<RewardStep>> {
-        let rows = reward_step::Entity::find()
-            .filter(reward_step::Column::RewardId.eq(self.0.id))
-            .order_by_asc(reward_step::Column::Id)
-            .all(database(ctx)?)
-            .await
-            .map_err(ApiError::from)?;
+        let rows = load_children::<reward_step::Entity>(ctx, self.0.id).await?;
         Ok(rows
             .into_iter()
             .map(|step| RewardStep {
@@ -500,42 +491,33 @@ pub async fn csv_rows(
         .order_by_asc(competition_reward::Column::Id)
         .all(db)
         .await?;
+    // Each table read once, whatever the number of rewards.
+    let ids = |of: &dyn Fn(&competition_reward::Model) -> i32| -> Vec<i32> {
+        rewards.iter().map(of).collect()
+    };
+    let people = rows_by_id::<contest_person::Entity, _>(db, &ids(&|r| r.person_id)).await?;
+    let awards = rows_by_id::<contest_award::Entity, _>(db, &ids(&|r| r.award_id)).await?;
+    let contest_ids: Vec<i32> = awards.values().map(|a| a.contest_id).collect();
+    let contests = rows_by_id::<contest::Entity, _>(db, &contest_ids).await?;
+    let college_ids: Vec<i32> = people.values().map(|p| p.college_id).collect();
+    let colleges = rows_by_id::<college::Entity, _>(db, &college_ids).await?;
     let mut rows = Vec::with_capacity(rewards.len());
-    for reward in rewards {
-        let person = contest_person::Entity::find_by_id(reward.person_id)
-            .one(db)
-            .await?;
-        let award = contest_award::Entity::find_by_id(reward.award_id)
-            .one(db)
-            .await?;
-        let contest = match &award {
-            Some(award) => {
-                contest::Entity::find_by_id(award.contest_id)
-                    .one(db)
-                    .await?
-            }
-            None => None,
-        };
-        let college = match &person {
-            Some(person) => {
-                college::Entity::find_by_id(person.college_id)
-                    .one(db)
-                    .await?
-            }
-            None => None,
-        };
+    for reward in rewards.iter() {
+        let person = people.get(&reward.person_id);
+        let award = awards.get(&reward.award_id);
+        let contest = award.and_then(|a| contests.get(&a.contest_id));
+        let college = person.and_then(|p| colleges.get(&p.college_id));
         rows.push([
             encode(NodeKind::CompetitionReward, reward.id).to_string(),
-            college.map(|c| c.name).unwrap_or_default(),
-            person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-            person.map(|p| p.identity).unwrap_or_default(),
-            contest.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            college.map(|c| c.name.clone()).unwrap_or_default(),
+            person.map(|p| p.name.clone()).unwrap_or_default(),
+            person.map(|p| p.identity.clone()).unwrap_or_default(),
+            contest.map(|c| c.name.clone()).unwrap_or_default(),
             contest
-                .map(|c| c.event)
+                .map(|c| c.event.clone())
                 .unwrap_or_else(|| reward.event_key.clone()),
             reward.year.to_string(),
             award
-                .as_ref()
                 .map(|a| format!("{:?}", a.prize).to_uppercase())
                 .unwrap_or_default(),
             award.map(|a| a.awarded_on.to_string()).unwrap_or_default(),

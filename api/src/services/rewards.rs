@@ -32,6 +32,7 @@ use super::{
 use crate::{
     access::{authorize, Action, Actor},
     programmes::rewards::{self, AwardEntry, RewardTable},
+    relations::{children_of, rows_by_id},
 };
 
 /// Most winners of one award (a team and its instructors).
@@ -414,19 +415,16 @@ pub async fn add_table<C: TransactionTrait>(
         .filter(contest_award::Column::AwardedOn.gte(draft.effective_from))
         .all(txn)
         .await?;
+    let contest_ids: Vec<i32> = awards.iter().map(|award| award.contest_id).collect();
+    let contests = rows_by_id::<contest::Entity, _>(txn, &contest_ids).await?;
+    let award_ids: Vec<i32> = awards.iter().map(|award| award.id).collect();
+    let winners = children_of::<award_winner::Entity, _>(txn, &award_ids).await?;
     let mut keys = BTreeSet::new();
     for award in &awards {
-        let Some(contest) = contest::Entity::find_by_id(award.contest_id)
-            .one(txn)
-            .await?
-        else {
+        let Some(contest) = contests.get(&award.contest_id) else {
             continue;
         };
-        let winners = award_winner::Entity::find()
-            .filter(award_winner::Column::AwardId.eq(award.id))
-            .all(txn)
-            .await?;
-        for winner in winners {
+        for winner in winners.get(&award.id).into_iter().flatten() {
             keys.insert((
                 winner.person_id,
                 rewards::event_key(&contest.event),
@@ -456,22 +454,20 @@ async fn recompute<C: ConnectionTrait>(
         .iter()
         .map(RewardTable::from)
         .collect();
-    let mut entries = Vec::new();
-    for winner in award_winner::Entity::find()
+    let winners = award_winner::Entity::find()
         .filter(award_winner::Column::PersonId.eq(person_id))
         .all(db)
-        .await?
-    {
-        let Some(award) = contest_award::Entity::find_by_id(winner.award_id)
-            .one(db)
-            .await?
-        else {
+        .await?;
+    let award_ids: Vec<i32> = winners.iter().map(|winner| winner.award_id).collect();
+    let awards = rows_by_id::<contest_award::Entity, _>(db, &award_ids).await?;
+    let contest_ids: Vec<i32> = awards.values().map(|award| award.contest_id).collect();
+    let contests = rows_by_id::<contest::Entity, _>(db, &contest_ids).await?;
+    let mut entries = Vec::new();
+    for winner in winners {
+        let Some(award) = awards.get(&winner.award_id) else {
             continue;
         };
-        let Some(contest) = contest::Entity::find_by_id(award.contest_id)
-            .one(db)
-            .await?
-        else {
+        let Some(contest) = contests.get(&award.contest_id) else {
             continue;
         };
         if contest.year != year || rewards::event_key(&contest.event) != event_key {

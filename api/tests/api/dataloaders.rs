@@ -93,3 +93,87 @@ async fn a_page_of_postings_with_relations_takes_a_constant_number_of_queries() 
         );
     }
 }
+
+const REWARDS_WITH_RELATIONS: &str = r#"query($first: Int!) {
+  competitionRewards(first: $first) {
+    edges { node {
+      amount
+      steps { status }
+      person { name college { name } rewards { amount } }
+      award { prize winners { participation person { name } } contest { event awards { prize } } }
+    } }
+  }
+}"#;
+
+/// The same for a page of competition rewards: their approval steps,
+/// people, people's other rewards, awards, winners and contests load in
+/// batches, so the cost follows the query's shape, not the page size.
+#[tokio::test]
+async fn a_page_of_rewards_with_relations_takes_a_constant_number_of_queries() {
+    let app = spawn_app_configured(|settings| {
+        settings.suggest_occupations = false;
+        settings.index_poll = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let college = app.id_of("colleges", "").await;
+    let mut people = Vec::new();
+    for i in 0..40 {
+        people.push(
+            app.create(
+                "createContestPerson",
+                "person",
+                json!({ "name": format!("批量学生{i}"), "collegeId": college, "identity": format!("BATCH-{i}") }),
+            )
+            .await,
+        );
+    }
+    // Four events, ten winners each: forty rewards on four awards.
+    for (n, group) in people.chunks(10).enumerate() {
+        let contest = app
+            .create(
+                "createContest",
+                "contest",
+                json!({ "name": "吉林市职业院校技能大赛", "event": format!("批量赛项{n}"), "year": 2026, "level": "CITY", "organiser": "VOCATIONAL_COLLEGE_CONTEST" }),
+            )
+            .await;
+        let winners: Vec<_> = group
+            .iter()
+            .map(|person| json!({ "personId": person, "participation": "STUDENT" }))
+            .collect();
+        let data = app
+            .data(
+                "mutation($input: RecordContestAwardInput!) { recordContestAward(input: $input) { userErrors { message } } }",
+                json!({ "input": { "contestId": contest, "prize": "SECOND", "awardedOn": "2026-05-01", "winners": winners } }),
+            )
+            .await;
+        assert_eq!(data["recordContestAward"]["userErrors"], json!([]));
+    }
+    app.wait_until_indexed().await;
+    let mut costs = Vec::new();
+    for first in [5, 40] {
+        let before = app.statements.get();
+        let data = app
+            .data(REWARDS_WITH_RELATIONS, json!({ "first": first }))
+            .await;
+        costs.push(app.statements.get() - before);
+        let edges = data["competitionRewards"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(edges.len(), first);
+        assert!(edges.iter().all(|edge| edge["node"]["steps"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())));
+    }
+    // The token, 2 for the page, and one batch per relation: steps,
+    // person, college, person's rewards, award, winners, winners' people,
+    // contest, contest's awards = 9; up to three batches each on a busy
+    // machine. One query per reward would cost over 100 for 40 rewards.
+    const BOUND: u64 = 3 + 3 * 9;
+    for (first, cost) in [5, 40].iter().zip(&costs) {
+        assert!(
+            *cost <= BOUND,
+            "{first} rewards took {cost} statements, more than the bound of {BOUND}: {costs:?}"
+        );
+    }
+}
