@@ -376,62 +376,12 @@ impl ExpertQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<HubConnection<Expert>> {
-        let filter = filter.unwrap_or_default();
-        let mut select = expert::Entity::find();
-        if let Some(id) = &filter.enterprise_id {
-            select = select.filter(
-                expert::Column::EnterpriseId
-                    .is_in(filter_ids(NodeKind::Enterprise, std::slice::from_ref(id))?),
-            );
-        }
-        if let Some(code) = &filter.occupation_code {
-            select = select.filter(linked_to_occupation_prefix(
-                expert::Column::Id,
-                "expert_occupation",
-                "expert_id",
-                code,
-            ));
-        }
-        if let Some(kinds) = filter.kinds {
-            let kinds: Vec<entity::enums::ExpertKind> = filter_values("filter.kinds", kinds)?;
-            select = select.filter(expert::Column::Kind.is_in(kinds));
-        }
-        if let Some(levels) = filter.skill_levels {
-            let levels: Vec<entity::enums::VocationalSkillLevel> =
-                filter_values("filter.skillLevels", levels)?;
-            select = select.filter(expert::Column::SkillLevel.is_in(levels));
-        }
-        match filter.offers {
-            Some(TeachingNeedKind::Teaching) => {
-                select = select.filter(expert::Column::Teaches.eq(true));
-            }
-            Some(TeachingNeedKind::CourseBuilding) => {
-                select = select.filter(expert::Column::BuildsCourses.eq(true));
-            }
-            None => {}
-        }
-        if let Some(day) = filter.available_on {
-            select = select
-                .filter(
-                    Condition::any()
-                        .add(expert::Column::AvailableFrom.is_null())
-                        .add(expert::Column::AvailableFrom.lte(day)),
-                )
-                .filter(
-                    Condition::any()
-                        .add(expert::Column::AvailableUntil.is_null())
-                        .add(expert::Column::AvailableUntil.gte(day)),
-                );
-        }
-        let key = by_id_key!(expert);
-        let page = paginate(
-            database(ctx)?,
-            select,
-            &key,
+        experts_connection(
+            ctx,
+            filter.unwrap_or_default(),
             PageArgs::new(ctx, first, after, last, before),
         )
-        .await?;
-        Ok(page.into_connection(Expert))
+        .await
     }
 
     /// 各专业发布的教学需求。
@@ -445,54 +395,117 @@ impl ExpertQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<HubConnection<TeachingNeed>> {
-        let filter = filter.unwrap_or_default();
-        let mut select = teaching_need::Entity::find();
-        if let Some(id) = &filter.program_id {
-            select = select.filter(
-                teaching_need::Column::ProgramId
-                    .is_in(filter_ids(NodeKind::Program, std::slice::from_ref(id))?),
-            );
-        }
-        if let Some(id) = &filter.college_id {
-            let colleges = filter_ids(NodeKind::College, std::slice::from_ref(id))?;
-            select = select.filter(
-                teaching_need::Column::ProgramId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(program::Column::Id)
-                        .from(program::Entity)
-                        .and_where(program::Column::CollegeId.is_in(colleges))
-                        .take(),
-                ),
-            );
-        }
-        if let Some(status) = filter.status {
-            select = select.filter(
-                teaching_need::Column::Status.eq(entity::enums::TeachingNeedStatus::from(status)),
-            );
-        }
-        if let Some(kind) = filter.kind {
-            select = select.filter(
-                teaching_need::Column::Kind.eq(entity::enums::TeachingNeedKind::from(kind)),
-            );
-        }
-        if let Some(code) = &filter.occupation_code {
-            select = select.filter(linked_to_occupation_prefix(
-                teaching_need::Column::Id,
-                "teaching_need_occupation",
-                "need_id",
-                code,
-            ));
-        }
-        let key = by_id_key!(teaching_need);
-        let page = paginate(
-            database(ctx)?,
-            select,
-            &key,
+        teaching_needs_connection(
+            ctx,
+            filter.unwrap_or_default(),
             PageArgs::new(ctx, first, after, last, before),
         )
-        .await?;
-        Ok(page.into_connection(TeachingNeed))
+        .await
     }
+}
+
+/// The `experts` connection, shared with `Enterprise.experts`.
+pub async fn experts_connection(
+    ctx: &Context<'_>,
+    filter: ExpertFilter,
+    page: PageArgs,
+) -> Result<HubConnection<Expert>> {
+    let mut select = expert::Entity::find();
+    if let Some(id) = &filter.enterprise_id {
+        select = select.filter(
+            expert::Column::EnterpriseId
+                .is_in(filter_ids(NodeKind::Enterprise, std::slice::from_ref(id))?),
+        );
+    }
+    if let Some(code) = &filter.occupation_code {
+        select = select.filter(linked_to_occupation_prefix(
+            expert::Column::Id,
+            "expert_occupation",
+            "expert_id",
+            code,
+        ));
+    }
+    if let Some(kinds) = filter.kinds {
+        let kinds: Vec<entity::enums::ExpertKind> = filter_values("filter.kinds", kinds)?;
+        select = select.filter(expert::Column::Kind.is_in(kinds));
+    }
+    if let Some(levels) = filter.skill_levels {
+        let levels: Vec<entity::enums::VocationalSkillLevel> =
+            filter_values("filter.skillLevels", levels)?;
+        select = select.filter(expert::Column::SkillLevel.is_in(levels));
+    }
+    match filter.offers {
+        Some(TeachingNeedKind::Teaching) => {
+            select = select.filter(expert::Column::Teaches.eq(true));
+        }
+        Some(TeachingNeedKind::CourseBuilding) => {
+            select = select.filter(expert::Column::BuildsCourses.eq(true));
+        }
+        None => {}
+    }
+    if let Some(day) = filter.available_on {
+        select = select
+            .filter(
+                Condition::any()
+                    .add(expert::Column::AvailableFrom.is_null())
+                    .add(expert::Column::AvailableFrom.lte(day)),
+            )
+            .filter(
+                Condition::any()
+                    .add(expert::Column::AvailableUntil.is_null())
+                    .add(expert::Column::AvailableUntil.gte(day)),
+            );
+    }
+    let key = by_id_key!(expert);
+    let page = paginate(database(ctx)?, select, &key, page).await?;
+    Ok(page.into_connection(Expert))
+}
+
+/// The `teachingNeeds` connection, shared with `Program.teachingNeeds`.
+pub async fn teaching_needs_connection(
+    ctx: &Context<'_>,
+    filter: TeachingNeedFilter,
+    page: PageArgs,
+) -> Result<HubConnection<TeachingNeed>> {
+    let mut select = teaching_need::Entity::find();
+    if let Some(id) = &filter.program_id {
+        select = select.filter(
+            teaching_need::Column::ProgramId
+                .is_in(filter_ids(NodeKind::Program, std::slice::from_ref(id))?),
+        );
+    }
+    if let Some(id) = &filter.college_id {
+        let colleges = filter_ids(NodeKind::College, std::slice::from_ref(id))?;
+        select = select.filter(
+            teaching_need::Column::ProgramId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(program::Column::Id)
+                    .from(program::Entity)
+                    .and_where(program::Column::CollegeId.is_in(colleges))
+                    .take(),
+            ),
+        );
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(
+            teaching_need::Column::Status.eq(entity::enums::TeachingNeedStatus::from(status)),
+        );
+    }
+    if let Some(kind) = filter.kind {
+        select = select
+            .filter(teaching_need::Column::Kind.eq(entity::enums::TeachingNeedKind::from(kind)));
+    }
+    if let Some(code) = &filter.occupation_code {
+        select = select.filter(linked_to_occupation_prefix(
+            teaching_need::Column::Id,
+            "teaching_need_occupation",
+            "need_id",
+            code,
+        ));
+    }
+    let key = by_id_key!(teaching_need);
+    let page = paginate(database(ctx)?, select, &key, page).await?;
+    Ok(page.into_connection(TeachingNeed))
 }
 
 /// Input of `createExpert`.

@@ -119,6 +119,27 @@ impl Enterprise {
         };
         offers_connection(ctx, filter, PageArgs::new(ctx, first, after, last, before)).await
     }
+    /// 本企业专家库中的专家（联系方式的可见范围见 `Expert.contact`）。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    async fn experts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<HubConnection<super::experts::Expert>> {
+        let filter = super::experts::ExpertFilter {
+            enterprise_id: Some(encode(NodeKind::Enterprise, self.0.id)),
+            ..Default::default()
+        };
+        super::experts::experts_connection(
+            ctx,
+            filter,
+            PageArgs::new(ctx, first, after, last, before),
+        )
+        .await
+    }
 }
 
 /// 院校或区域培训基地。

@@ -116,6 +116,27 @@ impl Program {
         )
         .await?)
     }
+    /// 本专业发布的教学需求（请企业专家授课或共建课程）。
+    #[graphql(complexity = "crate::pagination::page_cost(first, last, child_complexity)")]
+    async fn teaching_needs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<crate::pagination::HubConnection<super::experts::TeachingNeed>> {
+        let filter = super::experts::TeachingNeedFilter {
+            program_id: Some(encode(NodeKind::Program, self.0.id)),
+            ..Default::default()
+        };
+        super::experts::teaching_needs_connection(
+            ctx,
+            filter,
+            crate::pagination::PageArgs::new(ctx, first, after, last, before),
+        )
+        .await
+    }
     /// 匹配：按得分排序的本专业能服务的已发布需求和学徒岗位与实习基地，每项附得分的组成与依据（见 README「匹配」）。
     /// 刚创建的对象也能匹配。
     #[graphql(

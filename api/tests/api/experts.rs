@@ -152,6 +152,22 @@ async fn experts_match_needs_on_the_matching_parts_as_worked_out_by_hand() {
     )
     .await;
 
+    // Listed under their program and enterprise.
+    let listed = admin
+        .data(
+            "query($p: ID!, $e: ID!) { p: node(id: $p) { ... on Program { teachingNeeds { edges { node { id } } } } } e: node(id: $e) { ... on Enterprise { experts { edges { node { id } } } } } }",
+            json!({ "p": program, "e": near }),
+        )
+        .await;
+    assert_eq!(
+        listed["p"]["teachingNeeds"]["edges"],
+        json!([{ "node": { "id": need } }])
+    );
+    assert_eq!(
+        listed["e"]["experts"]["edges"],
+        json!([{ "node": { "id": best } }, { "node": { "id": builder } }])
+    );
+
     let data = admin.data(MATCHES, json!({ "id": need })).await;
     let list = edges(&data);
     let first = of(&list, &best).expect("the best expert is listed");
