@@ -10,11 +10,15 @@ use entity::{
     expert_occupation, occupation, program, teaching_need, teaching_need_certificate,
     teaching_need_occupation,
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, LikeExpr},
+    ColumnTrait, Condition, EntityTrait, QueryFilter,
+};
 
 use super::{
     common::{
-        filter_ids, filter_values, linked_to_occupation_prefix, outcome, patch, InputIds, UserError,
+        contains, escape_like, filter_ids, filter_values, linked_to_occupation_prefix, outcome,
+        patch, InputIds, UserError,
     },
     enums::{ExpertKind, TeachingNeedKind, TeachingNeedStatus},
     hiring::{answer, TeacherHiringAnswer},
@@ -347,6 +351,8 @@ pub struct ExpertFilter {
     pub offers: Option<TeachingNeedKind>,
     /// 在该日期可用。
     pub available_on: Option<NaiveDate>,
+    /// 姓名、岗位、职称或技能中包含的文字，如「数控」。
+    pub text_contains: Option<String>,
 }
 
 /// Filters of `teachingNeeds`; all given filters must hold.
@@ -455,6 +461,23 @@ pub async fn experts_connection(
                     .add(expert::Column::AvailableUntil.is_null())
                     .add(expert::Column::AvailableUntil.gte(day)),
             );
+    }
+    if let Some(text) = filter.text_contains.as_deref().map(str::trim) {
+        if !text.is_empty() {
+            let pattern = format!("%{}%", escape_like(text));
+            select = select.filter(
+                Condition::any()
+                    .add(contains(expert::Column::Name, text))
+                    .add(contains(expert::Column::JobTitle, text))
+                    .add(contains(expert::Column::ProfessionalTitle, text))
+                    // The skills' JSON as text: labels are stored unescaped.
+                    .add(
+                        Expr::col(expert::Column::Skills)
+                            .cast_as("TEXT")
+                            .like(LikeExpr::new(pattern).escape('\\')),
+                    ),
+            );
+        }
     }
     let key = by_id_key!(expert);
     let page = paginate(database(ctx)?, select, &key, page).await?;

@@ -168,6 +168,21 @@ async fn experts_match_needs_on_the_matching_parts_as_worked_out_by_hand() {
         json!([{ "node": { "id": best } }, { "node": { "id": builder } }])
     );
 
+    // Found by a word of their skills or post.
+    for text in ["零件检测", "车间主任"] {
+        let found = admin
+            .data(
+                "query($e: ID!, $t: String!) { experts(filter: { enterpriseId: $e, textContains: $t }) { edges { node { id } } } }",
+                json!({ "e": near, "t": text }),
+            )
+            .await;
+        assert_eq!(
+            found["experts"]["edges"],
+            json!([{ "node": { "id": best } }]),
+            "{text}"
+        );
+    }
+
     let data = admin.data(MATCHES, json!({ "id": need })).await;
     let list = edges(&data);
     let first = of(&list, &best).expect("the best expert is listed");
