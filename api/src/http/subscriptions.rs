@@ -13,12 +13,17 @@
 //! of `next` + `complete`; a refused `connection_init` closes with 4403,
 //! a `subscribe` before the handshake with 4401, and a connection that
 //! sends no `connection_init` within [`INIT_TIMEOUT`] with 4408.
+//!
+//! One connection runs at most [`MAX_SUBSCRIPTIONS`] operations at once;
+//! a `subscribe` beyond that is answered with an `error` (code
+//! `TOO_MANY_SUBSCRIPTIONS`) and runs nothing, so that one client cannot
+//! pile up unbounded work on the server.
 
 use std::{
     collections::HashSet,
     sync::{
         atomic::{AtomicBool, Ordering},
-        Arc,
+        Arc, Mutex,
     },
 };
 
@@ -44,6 +49,81 @@ use crate::{access::Actor, graphql::HubSchema};
 /// (graphql-ws servers wait 3 s by default; the hub is more patient with
 /// slow networks).
 pub const INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Most operations one connection may run at once.
+pub const MAX_SUBSCRIPTIONS: usize = 25;
+
+/// The operations a connection runs, by id.
+#[derive(Clone, Default)]
+struct Running(Arc<Mutex<HashSet<String>>>);
+
+impl Running {
+    /// An incoming message: `Some(message)` to pass on, `None` when it is a
+    /// `subscribe` over the limit (its id goes to `refused`).
+    fn incoming(
+        &self,
+        message: Vec<u8>,
+        refused: &tokio::sync::mpsc::UnboundedSender<String>,
+    ) -> Option<Vec<u8>> {
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&message) else {
+            return Some(message);
+        };
+        let id = value["id"].as_str().unwrap_or_default().to_string();
+        let Ok(mut running) = self.0.lock() else {
+            return Some(message);
+        };
+        match value["type"].as_str() {
+            Some("subscribe" | "start") => {
+                if running.len() >= MAX_SUBSCRIPTIONS && !running.contains(&id) {
+                    let _ = refused.send(id);
+                    return None;
+                }
+                running.insert(id);
+            }
+            Some("complete" | "stop") => {
+                running.remove(&id);
+            }
+            _ => {}
+        }
+        Some(message)
+    }
+
+    /// An outgoing message: an operation that completed or failed no
+    /// longer counts.
+    fn outgoing(&self, message: &Message) {
+        let Message::Text(text) = message else {
+            return;
+        };
+        if !(text.contains("\"complete\"") || text.contains("\"error\"")) {
+            return;
+        }
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return;
+        };
+        if matches!(value["type"].as_str(), Some("complete" | "error")) {
+            if let (Some(id), Ok(mut running)) = (value["id"].as_str(), self.0.lock()) {
+                running.remove(id);
+            }
+        }
+    }
+}
+
+/// The answer to a `subscribe` over the limit.
+fn too_many(id: &str, strict: bool) -> Message {
+    let error = serde_json::json!({
+        "message": format!(
+            "this connection already runs {MAX_SUBSCRIPTIONS} subscriptions, the most one connection may run; complete one first or open another connection"
+        ),
+        "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" },
+    });
+    // graphql-transport-ws sends a list of errors; the older protocol one.
+    let payload = if strict {
+        serde_json::json!([error])
+    } else {
+        error
+    };
+    Message::text(serde_json::json!({ "id": id, "type": "error", "payload": payload }).to_string())
+}
 
 /// The token of a `connection_init` payload, if it carries one.
 fn token_of(payload: &serde_json::Value) -> Option<String> {
@@ -170,14 +250,18 @@ pub async fn endpoint(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let (mut sink, stream) = socket.split();
+            let running = Running::default();
+            let (refuse, mut refusals) = tokio::sync::mpsc::unbounded_channel();
+            let counted = running.clone();
             let incoming = stream
                 .take_while(|message| futures::future::ready(message.is_ok()))
-                .filter_map(|message| {
+                .filter_map(move |message| {
                     futures::future::ready(
                         message
                             .ok()
                             .filter(|m| m.is_text() || m.is_binary())
-                            .map(Message::into_bytes),
+                            .map(Message::into_bytes)
+                            .and_then(|bytes| counted.incoming(bytes, &refuse)),
                     )
                 });
             let init_refused = Arc::new(AtomicBool::new(false));
@@ -200,6 +284,12 @@ pub async fn endpoint(
             loop {
                 let message = tokio::select! {
                     message = outgoing.next() => message,
+                    Some(id) = refusals.recv() => {
+                        if sink.send(too_many(&id, strict)).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     () = &mut deadline, if !initialised.load(Ordering::SeqCst) => {
                         let _ = sink
                             .send(Message::close_with(4408u16, "Connection initialisation timeout"))
@@ -221,6 +311,7 @@ pub async fn endpoint(
                         WsMessage::Close(code, reason) => Message::close_with(code, reason),
                     }
                 };
+                running.outgoing(&message);
                 if sink.send(message).await.is_err() {
                     break;
                 }

@@ -276,3 +276,43 @@ async fn a_college_follows_new_matches_of_its_own_programs_only() {
     assert!(matched["score"].as_f64().unwrap_or(0.0) >= 0.5);
     quiet(&mut socket, Duration::from_millis(800)).await;
 }
+
+#[tokio::test]
+async fn one_connection_runs_a_bounded_number_of_subscriptions() {
+    let app = spawn_app().await;
+    let mut socket = connected(&app, json!({})).await;
+    let subscribe = |id: String| {
+        json!({ "id": id, "type": "subscribe", "payload": {
+            "query": "subscription { demandPostingPublished { id } }",
+        } })
+    };
+    let limit = hub::http::subscriptions::MAX_SUBSCRIPTIONS;
+    for n in 0..limit {
+        send(&mut socket, subscribe(format!("s{n}"))).await;
+    }
+    quiet(&mut socket, Duration::from_millis(500)).await;
+    // One more is refused with an error for its id, and runs nothing.
+    send(&mut socket, subscribe("over".to_string())).await;
+    let refused = receive(&mut socket).await.expect("an error message");
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(refused["id"], "over");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "TOO_MANY_SUBSCRIPTIONS"
+    );
+    // Once one completes, there is room again.
+    send(&mut socket, json!({ "id": "s0", "type": "complete" })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    send(&mut socket, subscribe("again".to_string())).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    publish_posting(&app, "数控车工（订阅上限测试）", &["6-18-01-01"]).await;
+    let mut ids = std::collections::BTreeSet::new();
+    while ids.len() < limit {
+        let message = receive(&mut socket).await.expect("a message");
+        if message["type"] == "next" {
+            ids.insert(message["id"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    assert!(ids.contains("again"), "{ids:?}");
+    assert!(!ids.contains("s0") && !ids.contains("over"), "{ids:?}");
+}
