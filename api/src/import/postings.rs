@@ -1,10 +1,7 @@
 //! `hub import postings`: job postings exported from 51job and zhilian,
 //! imported as published demand postings of the "imported" source.
 
-use std::{
-    collections::{HashMap, HashSet},
-    path::Path,
-};
+use std::{collections::HashMap, path::Path};
 
 use chrono::{NaiveDate, Utc};
 use entity::{
@@ -13,7 +10,8 @@ use entity::{
     industry_association,
 };
 use sea_orm::{
-    sea_query::OnConflict, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    sea_query::OnConflict, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
 use super::{
@@ -357,15 +355,7 @@ async fn write<C: ConnectionTrait>(
 ) -> Result<(Vec<i32>, Vec<i32>), DbErr> {
     let association_id = import_association(db).await?;
     let keys: Vec<String> = postings.iter().map(|p| p.key.clone()).collect();
-    let existing: HashSet<String> = key_ids::<demand_posting::Entity, _>(
-        db,
-        demand_posting::Column::SourceKey,
-        demand_posting::Column::Id,
-        &keys,
-    )
-    .await?
-    .into_keys()
-    .collect();
+    let earlier = texts_by_key(db, &keys).await?;
     let now = Utc::now();
     let total = postings.len() as u64;
     let mut done = 0;
@@ -435,7 +425,58 @@ async fn write<C: ConnectionTrait>(
         &keys,
     )
     .await?;
+    // Postings whose text changed get their occupations suggested again:
+    // the stored suggestions were made for the old text.
+    let changed: Vec<i32> = postings
+        .iter()
+        .filter(|p| {
+            earlier
+                .get(&p.key)
+                .is_some_and(|(title, description, skills)| {
+                    *title != p.title
+                        || *description != p.description
+                        || *skills != serde_json::json!(p.skills)
+                })
+        })
+        .filter_map(|p| ids.get(&p.key).copied())
+        .collect();
+    crate::services::forget_suggestions_of(
+        db,
+        "posting_occupation",
+        "posting_id",
+        "demand_posting",
+        &changed,
+    )
+    .await?;
     Ok(created_and_updated(&keys, &ids, |key| {
-        existing.contains(key)
+        earlier.contains_key(key)
     }))
+}
+
+/// Title, description and skills of the postings already imported under
+/// these keys.
+#[allow(clippy::type_complexity)]
+async fn texts_by_key<C: ConnectionTrait>(
+    db: &C,
+    keys: &[String],
+) -> Result<HashMap<String, (String, String, serde_json::Value)>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(BATCH * 4) {
+        let rows = demand_posting::Entity::find()
+            .select_only()
+            .column(demand_posting::Column::SourceKey)
+            .column(demand_posting::Column::Title)
+            .column(demand_posting::Column::Description)
+            .column(demand_posting::Column::Skills)
+            .filter(demand_posting::Column::Source.eq(RecordSource::Imported))
+            .filter(demand_posting::Column::SourceKey.is_in(chunk.to_vec()))
+            .into_tuple::<(String, String, String, serde_json::Value)>()
+            .all(db)
+            .await?;
+        found.extend(
+            rows.into_iter()
+                .map(|(key, title, description, skills)| (key, (title, description, skills))),
+        );
+    }
+    Ok(found)
 }

@@ -361,25 +361,38 @@ pub async fn forget_suggestions<C: ConnectionTrait>(
     entity_table: &'static str,
     id: i32,
 ) -> Result<(), DbErr> {
-    db.execute(
-        &Query::delete()
-            .from_table(table)
-            .and_where(Expr::col(owner_column).eq(id))
-            .and_where(Expr::col("provenance").eq(SUGGESTED))
-            .take(),
-    )
-    .await?;
-    db.execute(
-        &Query::update()
-            .table(entity_table)
-            .value(
-                "suggested_at",
-                Option::<chrono::DateTime<chrono::Utc>>::None,
-            )
-            .and_where(Expr::col("id").eq(id))
-            .take(),
-    )
-    .await?;
+    forget_suggestions_of(db, table, owner_column, entity_table, &[id]).await
+}
+
+/// [`forget_suggestions`] for many objects, in batches (a re-import).
+pub async fn forget_suggestions_of<C: ConnectionTrait>(
+    db: &C,
+    table: &'static str,
+    owner_column: &'static str,
+    entity_table: &'static str,
+    ids: &[i32],
+) -> Result<(), DbErr> {
+    for chunk in ids.chunks(1_000) {
+        db.execute(
+            &Query::delete()
+                .from_table(table)
+                .and_where(Expr::col(owner_column).is_in(chunk.iter().copied()))
+                .and_where(Expr::col("provenance").eq(SUGGESTED))
+                .take(),
+        )
+        .await?;
+        db.execute(
+            &Query::update()
+                .table(entity_table)
+                .value(
+                    "suggested_at",
+                    Option::<chrono::DateTime<chrono::Utc>>::None,
+                )
+                .and_where(Expr::col("id").is_in(chunk.iter().copied()))
+                .take(),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, spawn_app, TestApp};
+use crate::helpers::{error_code, spawn_app, spawn_app_with, TestApp};
 
 const SUGGEST: &str = "query($text: String!, $first: Int) { suggestOccupations(text: $text, first: $first) { confidence stored occupation { code name } } }";
 
@@ -222,4 +222,49 @@ async fn a_changed_title_is_suggested_again() {
     .await;
     let after = suggested_code(&node).expect("a new suggestion");
     assert!(after.starts_with("6-18"), "{before} → {after}");
+}
+
+/// Imports one zhilian posting with this title under a fixed address.
+async fn import_one(app: &TestApp, dir: &std::path::Path, title: &str) {
+    let path = dir.join("posting.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "title,company,salary,company_tags,location,experience,education,url\n\
+             {title},演示导入公司,6千-8千,民营,吉林·船营,1-3年,大专,http://jobs.example.com/reimport-1\n"
+        ),
+    )
+    .expect("the file is written");
+    hub::import::import_file(
+        &app.db,
+        hub::import::ImportKind::Postings,
+        &path,
+        hub::import::ImportOptions::default(),
+        &hub::import::Progress::silent(),
+    )
+    .await
+    .expect("the file imports");
+}
+
+#[tokio::test]
+async fn a_reimport_that_changes_a_postings_text_gets_its_occupation_suggested_again() {
+    let app = spawn_app_with(false).await;
+    let dir = tempfile::tempdir().expect("a directory");
+    import_one(&app, dir.path(), "数控车工").await;
+    let id = app.id_of("demandPostings", "").await;
+    let before = wait_for(&app, &id, |n| suggested_code(n).is_some()).await;
+    let old = suggested_code(&before).expect("a suggestion for the first text");
+
+    // The same posting (same address) now asks for another kind of work:
+    // the suggestion for the old text goes, a new one comes.
+    import_one(&app, dir.path(), "养老护理员").await;
+    assert_eq!(app.count("demand_posting").await, 1, "updated, not added");
+    let after = wait_for(&app, &id, |n| {
+        suggested_code(n).is_some_and(|code| code != old)
+    })
+    .await;
+    assert!(
+        suggested_code(&after).is_some_and(|code| code.starts_with("4-10")),
+        "{after:#}"
+    );
 }
