@@ -53,16 +53,16 @@ pub struct Options {
 /// Rows per multi-row INSERT.
 const BATCH: usize = 500;
 
-struct World {
-    occupations: Vec<(i32, String)>,
+pub(super) struct World {
+    pub(super) occupations: Vec<(i32, String)>,
     regions: Vec<i32>,
-    entries: Vec<i32>,
+    pub(super) entries: Vec<i32>,
     association: i32,
-    colleges: Vec<i32>,
-    enterprises: Vec<i32>,
+    pub(super) colleges: Vec<i32>,
+    pub(super) enterprises: Vec<i32>,
 }
 
-async fn insert_rows(
+pub(super) async fn insert_rows(
     db: &DatabaseConnection,
     table: &'static str,
     columns: &[&'static str],
@@ -79,7 +79,7 @@ async fn insert_rows(
     Ok(())
 }
 
-async fn world(db: &DatabaseConnection) -> anyhow::Result<World> {
+pub(super) async fn world(db: &DatabaseConnection) -> anyhow::Result<World> {
     let occupations: Vec<(i32, String)> = entity::occupation::Entity::find()
         .all(db)
         .await?
@@ -166,7 +166,7 @@ async fn world(db: &DatabaseConnection) -> anyhow::Result<World> {
 }
 
 /// Rows of a link table: `owner` declared on each of `picks`.
-fn declared_links(owner: i32, picks: &[usize], world: &World) -> Vec<Vec<SimpleExpr>> {
+pub(super) fn declared_links(owner: i32, picks: &[usize], world: &World) -> Vec<Vec<SimpleExpr>> {
     picks
         .iter()
         .map(|pick| {
@@ -180,7 +180,7 @@ fn declared_links(owner: i32, picks: &[usize], world: &World) -> Vec<Vec<SimpleE
 }
 
 /// One or two random occupations.
-fn occupations_of(rng: &mut Rng, world: &World) -> Vec<usize> {
+pub(super) fn occupations_of(rng: &mut Rng, world: &World) -> Vec<usize> {
     let first = rng.below(world.occupations.len());
     if rng.below(2) == 0 {
         vec![first]

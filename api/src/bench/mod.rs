@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod corpus;
+pub mod experts;
 pub mod load;
 pub mod matching;
 pub mod performance;

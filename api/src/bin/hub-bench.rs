@@ -114,6 +114,19 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Experts of the pool matched to teaching needs as the pool grows,
+    /// against an SQL lookup baseline.
+    Experts {
+        /// Pool sizes (experts).
+        #[arg(long, value_delimiter = ',', default_value = "1000,5000,20000")]
+        stages: Vec<usize>,
+        /// Subjects timed per direction and stage.
+        #[arg(long, default_value_t = 50)]
+        subjects: usize,
+        /// Where to build the database.
+        #[arg(long, default_value = "target/hub-bench")]
+        work_dir: PathBuf,
+    },
     /// Mixed load with the demo tokens against a separate hub process.
     Load {
         #[arg(long, default_value_t = 8)]
@@ -190,6 +203,18 @@ async fn main() -> ExitCode {
                 offers,
                 subjects,
                 keep,
+            })
+            .await
+        }
+        Command::Experts {
+            stages,
+            subjects,
+            work_dir,
+        } => {
+            hub::bench::experts::run(&hub::bench::experts::Options {
+                work_dir,
+                stages,
+                subjects,
             })
             .await
         }

@@ -15,8 +15,8 @@
 //!
 //! Only experts who offer what the need asks (teaching or course
 //! building), are still available, and show evidence of relevance (a
-//! related occupation or a shared term) are listed. The pool is scored
-//! whole: a city's pool is thousands of experts at most.
+//! related occupation or a shared term) are listed; the database narrows
+//! the pool to them before scoring (`hub-bench experts` times it).
 
 use std::collections::HashMap;
 
@@ -26,6 +26,7 @@ use entity::{
     expert, teaching_need,
 };
 use sea_orm::{
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 
@@ -42,13 +43,17 @@ pub fn available_hours(
     available: (Option<NaiveDate>, Option<NaiveDate>),
     period: (NaiveDate, NaiveDate),
 ) -> i32 {
-    let start = available.0.map_or(period.0, |from| from.max(period.0));
-    let end = available.1.map_or(period.1, |until| until.min(period.1));
+    let start = available
+        .0
+        .map_or(period.0, |from| Ord::max(from, period.0));
+    let end = available
+        .1
+        .map_or(period.1, |until| Ord::min(until, period.1));
     if end < start {
         return 0;
     }
     let days = (end - start).num_days() + 1;
-    i32::try_from(days * i64::from(hours_per_week.max(0)) / 7).unwrap_or(i32::MAX)
+    i32::try_from(days * i64::from(Ord::max(hours_per_week, 0)) / 7).unwrap_or(i32::MAX)
 }
 
 /// Whether the expert offers what the need asks.
@@ -64,6 +69,54 @@ fn service_condition(kind: TeachingNeedKind) -> Condition {
         TeachingNeedKind::Teaching => expert::Column::Teaches.eq(true),
         TeachingNeedKind::CourseBuilding => expert::Column::BuildsCourses.eq(true),
     })
+}
+
+/// The experts that can be relevant to a need, as SQL: linked to an
+/// occupation of the same 中类 as one of the need's, or holding one of its
+/// key terms in their post, title or skills (lowercased, as scoring reads
+/// them). A superset of the experts scoring finds relevant, so the pool
+/// is not scored whole; `None` when nothing can be relevant.
+fn relevance_condition(need: &Profile) -> Option<Condition> {
+    let mut mediums: Vec<&str> = need
+        .occupations
+        .iter()
+        .map(|link| link.medium_code.as_str())
+        .filter(|code| !code.is_empty())
+        .collect();
+    mediums.sort_unstable();
+    mediums.dedup();
+    if mediums.is_empty() && need.terms.is_empty() {
+        return None;
+    }
+    let mut relevant = Condition::any();
+    if !mediums.is_empty() {
+        relevant = relevant.add(
+            expert::Column::Id.in_subquery(
+                Query::select()
+                    .column(("expert_occupation", "expert_id"))
+                    .from("expert_occupation")
+                    .inner_join(
+                        "occupation",
+                        Expr::col(("occupation", "id"))
+                            .equals(("expert_occupation", "occupation_id")),
+                    )
+                    .and_where(Expr::col(("occupation", "medium_code")).is_in(mediums))
+                    .take(),
+            ),
+        );
+    }
+    for term in &need.terms {
+        let pattern = format!("%{}%", crate::graphql::common::escape_like(term));
+        for text in [
+            Expr::col(expert::Column::JobTitle),
+            Expr::col(expert::Column::ProfessionalTitle),
+            Expr::col(expert::Column::Skills).cast_as("TEXT"),
+        ] {
+            relevant =
+                relevant.add(Func::lower(text).like(LikeExpr::new(pattern.clone()).escape('\\')));
+        }
+    }
+    Some(relevant)
 }
 
 /// Scores one pair: the expert's capacity is what it can give in the
@@ -109,6 +162,9 @@ pub async fn for_need<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    let Some(relevant) = relevance_condition(&need_profile) else {
+        return Ok(Some(Vec::new()));
+    };
     let today = chrono::Utc::now().date_naive();
     let expert_ids: Vec<i32> = expert::Entity::find()
         .select_only()
@@ -119,6 +175,7 @@ pub async fn for_need<C: ConnectionTrait>(
                 .add(expert::Column::AvailableUntil.is_null())
                 .add(expert::Column::AvailableUntil.gte(today)),
         )
+        .filter(relevant)
         .into_tuple::<i32>()
         .all(db)
         .await?;

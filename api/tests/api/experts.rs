@@ -143,6 +143,14 @@ async fn experts_match_needs_on_the_matching_parts_as_worked_out_by_hand() {
             "teaches": false, "buildsCourses": true, "occupationCodes": ["6-18-01-01"] }),
     )
     .await;
+    // Another occupation, but a skill the need names: listed on the text.
+    let term_only = expert(
+        &far_app,
+        json!({ "enterpriseId": far, "name": "吴敏", "kind": "ENGINEER", "education": "BACHELOR",
+            "enterpriseYears": 4, "skills": ["零件检测"], "hoursPerWeek": 2,
+            "occupationCodes": ["2-06-01-01"] }),
+    )
+    .await;
     // Unrelated work: no shared occupation, no shared term.
     let unrelated = expert(
         &far_app,
@@ -192,6 +200,11 @@ async fn experts_match_needs_on_the_matching_parts_as_worked_out_by_hand() {
         "course builders only: not listed"
     );
     assert!(of(&list, &unrelated).is_none(), "unrelated: not listed");
+    let text_only = of(&list, &term_only).expect("a shared term is enough to be listed");
+    assert_eq!(part(&text_only, "OCCUPATION")["value"], 0.0);
+    assert!(part(&text_only, "TEXT")["value"]
+        .as_f64()
+        .is_some_and(|v| v > 0.0));
 
     // Best: occupation 1, text 1, certificates 1/2, region 1, capacity 1;
     // education not stated (not counted): (0.4 + 0.2 + 0.075 + 0.1 + 0.05) / 0.9.
