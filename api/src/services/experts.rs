@@ -13,14 +13,13 @@ use entity::{
     expert, program, teaching_need,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait,
 };
 
 use super::{
-    begin, check_certificates, check_exists, check_labels, linked_ids, linked_occupation_codes,
-    patch, replace_links, resolve_occupation_codes, signed_in, ServiceError, ServiceResult,
-    UserErrorCode, Validator, MAX_ITEMS, MAX_TEXT, MAX_TITLE,
+    begin, check_all_exist, check_certificates, check_exists, check_labels, linked_ids,
+    linked_occupation_codes, patch, replace_links, resolve_occupation_codes, signed_in,
+    ServiceError, ServiceResult, UserErrorCode, Validator, MAX_TEXT, MAX_TITLE,
 };
 use crate::access::{authorize, Action, Actor};
 
@@ -170,7 +169,14 @@ async fn validate_expert<C: ConnectionTrait>(
     )
     .await?;
     check_certificates(db, &mut validator, "certificateIds", &draft.certificate_ids).await?;
-    check_colleges(db, &mut validator, &draft.shared_college_ids).await?;
+    check_all_exist::<college::Entity, _>(
+        db,
+        &mut validator,
+        "shareContactWith",
+        ("所院校", "院校", "college"),
+        &draft.shared_college_ids,
+    )
+    .await?;
     let occupation_ids = resolve_occupation_codes(
         db,
         &mut validator,
@@ -222,42 +228,6 @@ fn check_email(validator: &mut Validator, email: &str) {
             format!("电子邮箱格式不正确: `{email}` (expected name@example.com)"),
         );
     }
-}
-
-/// Checks that every college the expert shares with exists.
-async fn check_colleges<C: ConnectionTrait>(
-    db: &C,
-    validator: &mut Validator,
-    ids: &[i32],
-) -> Result<(), sea_orm::DbErr> {
-    if ids.len() > MAX_ITEMS {
-        validator.add(
-            "shareContactWith",
-            UserErrorCode::OutOfRange,
-            format!("最多 {MAX_ITEMS} 所院校 (at most {MAX_ITEMS} colleges)"),
-        );
-        return Ok(());
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let found: Vec<i32> = college::Entity::find()
-        .select_only()
-        .column(college::Column::Id)
-        .filter(college::Column::Id.is_in(ids.to_vec()))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?;
-    for id in ids {
-        if !found.contains(id) {
-            validator.add(
-                "shareContactWith",
-                UserErrorCode::NotFound,
-                format!("院校不存在 (no college with id {id})"),
-            );
-        }
-    }
-    Ok(())
 }
 
 async fn write_expert_links<C: ConnectionTrait>(

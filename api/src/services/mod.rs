@@ -492,21 +492,45 @@ pub async fn check_certificates<C: ConnectionTrait>(
     field: &str,
     ids: &[i32],
 ) -> Result<(), DbErr> {
+    check_all_exist::<certificate::Entity, _>(
+        db,
+        validator,
+        field,
+        ("个证书", "证书", "certificate"),
+        ids,
+    )
+    .await
+}
+
+/// Checks that every id of a list input names a row of `E`, at most
+/// [`MAX_ITEMS`] of them. `words`: the list's measure word and noun
+/// (`个证书`), the noun alone (`证书`) and its English (`certificate`).
+pub async fn check_all_exist<E, C>(
+    db: &C,
+    validator: &mut Validator,
+    field: &str,
+    (counted, noun, english): (&str, &str, &str),
+    ids: &[i32],
+) -> Result<(), DbErr>
+where
+    E: crate::relations::Keyed,
+    C: ConnectionTrait,
+{
     if ids.len() > MAX_ITEMS {
         validator.add(
             field,
             UserErrorCode::OutOfRange,
-            format!("最多 {MAX_ITEMS} 个证书 (at most {MAX_ITEMS} certificates)"),
+            format!("最多 {MAX_ITEMS} {counted} (at most {MAX_ITEMS} {english}s)"),
         );
         return Ok(());
     }
     if ids.is_empty() {
         return Ok(());
     }
-    let found: BTreeSet<i32> = certificate::Entity::find()
+    let found: BTreeSet<i32> = E::find()
         .select_only()
-        .column(certificate::Column::Id)
-        .filter(certificate::Column::Id.is_in(ids.to_vec()))
+        .column(E::id_column())
+        .filter(E::id_column().is_in(ids.to_vec()))
         .into_tuple::<i32>()
         .all(db)
         .await?
@@ -517,7 +541,7 @@ pub async fn check_certificates<C: ConnectionTrait>(
             validator.add(
                 field,
                 UserErrorCode::NotFound,
-                format!("证书不存在 (no certificate with id {id})"),
+                format!("{noun}不存在 (no {english} with id {id})"),
             );
         }
     }

@@ -410,7 +410,8 @@ async fn invalid_or_refused_expert_and_need_writes_change_nothing() {
             json!({ "input": { "enterpriseId": enterprise, "name": " ", "kind": "ENGINEER", "education": "BACHELOR",
                 "enterpriseYears": 70, "hoursPerWeek": 0, "teaches": false, "email": "not-an-address",
                 "availableFrom": "2027-05-01", "availableUntil": "2027-04-01",
-                "occupationCodes": ["9-99-99-99"] } }),
+                "occupationCodes": ["9-99-99-99"],
+                "shareContactWith": [hub::ids::encode(hub::ids::NodeKind::College, 999_999)] } }),
         )
         .await;
     let errors = data["createExpert"]["userErrors"]
@@ -431,6 +432,7 @@ async fn invalid_or_refused_expert_and_need_writes_change_nothing() {
     assert_eq!(code_of("email"), "INVALID");
     assert_eq!(code_of("availableUntil"), "INVALID_RANGE");
     assert_eq!(code_of("occupationCodes"), "NOT_FOUND");
+    assert_eq!(code_of("shareContactWith"), "NOT_FOUND");
     assert_eq!(data["createExpert"]["expert"], Value::Null);
 
     // Another enterprise's expert, or no token: refused.
