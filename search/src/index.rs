@@ -29,6 +29,7 @@ use crate::{
     document::{key, parse_key, Dimension, IndexChange, Kind, SearchDoc},
     error::{SearchError, SearchResult},
     faults::{FaultSwitch, FaultyDirectory},
+    filtered::FilteredQuery,
     ranking::{self, RankFields, RERANK_DEPTH},
 };
 
@@ -687,12 +688,8 @@ impl SearchIndex {
         text_query: Option<BooleanQuery>,
         depth: usize,
     ) -> SearchResult<Collected> {
-        let mut clauses = self.filter_clauses(&request.filters, request.include_private);
-        match text_query {
-            Some(query) => clauses.push((Occur::Must, Box::new(query))),
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
-        }
-        let query = BooleanQuery::new(clauses);
+        let filter = self.filter_clauses(&request.filters, request.include_private);
+        let query = filtered(text_query, filter);
         // Without counts, only the top hits are collected, and block-max
         // WAND skips most of the matches.
         let top = TopDocs::with_limit(depth.max(1)).order_by_score();
@@ -747,12 +744,11 @@ impl SearchIndex {
             kinds: kinds.to_vec(),
             ..Default::default()
         };
-        let mut clauses = self.filter_clauses(&filters, false);
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )?;
+        let query = filtered(
+            Some(BooleanQuery::new(any)),
+            self.filter_clauses(&filters, false),
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut found = Vec::with_capacity(top.len());
         for (_, address) in top {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -868,6 +864,22 @@ struct FirstStage {
     total: Option<usize>,
     facet_counts: Option<FacetCounts>,
     rerank: Option<ranking::Rerank>,
+}
+
+/// The query of a search: its text (everything when `None`) within its
+/// filter clauses. The filters do not score, and the text keeps its top-k
+/// pruning (see [`FilteredQuery`]).
+fn filtered(text: Option<BooleanQuery>, filter: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match (text, filter.is_empty()) {
+        (Some(text), true) => Box::new(text),
+        (Some(text), false) => Box::new(FilteredQuery::new(text, BooleanQuery::new(filter))),
+        (None, true) => Box::new(AllQuery),
+        (None, false) => {
+            let mut clauses = filter;
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
 }
 
 fn facet(dimension: Dimension, value: &str) -> Facet {

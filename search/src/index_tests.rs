@@ -383,3 +383,168 @@ fn sharing_words_finds_objects_by_specific_words_only() {
         .expect("searched");
     assert_eq!(common, vec![]);
 }
+
+/// Filtered searches hand the top-k pruning to the text query and check
+/// each hit against the filters; counting goes through the plain
+/// intersection. Both must find the same best hits, within the filters,
+/// over several segments with private documents and several kinds.
+#[test]
+fn pruned_filtered_searches_find_the_same_hits_as_the_full_intersection() {
+    let index = index();
+    let words = [
+        "焊工", "电工", "数控", "机床", "销售", "会计", "护理", "汽车", "维修", "物流", "仓储",
+        "软件", "测试", "教师", "厨师", "装配",
+    ];
+    let kinds = [
+        Kind::DemandPosting,
+        Kind::Program,
+        Kind::ApprenticeshipOffer,
+    ];
+    let mut seed: u64 = 7;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut private = std::collections::BTreeSet::new();
+    for batch in 0..4 {
+        let changes: Vec<IndexChange> = (0..500)
+            .map(|i| {
+                let id = batch * 500 + i;
+                let title: String = (0..1 + next(2)).map(|_| words[next(words.len())]).collect();
+                let body: Vec<&str> = (0..3 + next(12))
+                    .map(|_| words[next(words.len())])
+                    .collect();
+                let mut document = doc(kinds[next(kinds.len())], id, &title, &body.join("，"));
+                document.regions = vec![["220202", "220203", "220204"][next(3)].into()];
+                document.public = next(3) != 0;
+                if !document.public {
+                    private.insert(id);
+                }
+                IndexChange::Upsert(document)
+            })
+            .collect();
+        index.apply(&changes, batch as i64 + 1).expect("apply");
+    }
+    let filter_sets = [
+        Filters::default(),
+        Filters {
+            kinds: vec![Kind::Program],
+            ..Default::default()
+        },
+        Filters {
+            kinds: vec![Kind::DemandPosting, Kind::ApprenticeshipOffer],
+            regions: vec!["220203".into()],
+            ..Default::default()
+        },
+    ];
+    let mut compared = 0;
+    for text in ["焊工", "数控机床", "汽车维修 物流", "软件测试教师", "会计"] {
+        for filters in &filter_sets {
+            for include_private in [false, true] {
+                let request = SearchRequest {
+                    text: text.into(),
+                    filters: filters.clone(),
+                    include_private,
+                    limit: 10,
+                    ..Default::default()
+                };
+                let pruned = index.search(&request).expect("pruned search");
+                let full = index
+                    .search(&SearchRequest {
+                        with_count: true,
+                        ..request.clone()
+                    })
+                    .expect("counted search");
+                let scores = |hits: &[crate::Hit]| -> Vec<i64> {
+                    hits.iter()
+                        .map(|h| (h.score * 1e4).round() as i64)
+                        .collect()
+                };
+                assert_eq!(
+                    scores(&pruned.hits),
+                    scores(&full.hits),
+                    "{text} {filters:?} private {include_private}"
+                );
+                assert_eq!(pruned.hits.len(), 10, "{text} {filters:?}");
+                for hit in &pruned.hits {
+                    assert!(
+                        filters.kinds.is_empty() || filters.kinds.contains(&hit.kind),
+                        "{text}: {hit:?} is outside the kinds"
+                    );
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 30);
+    // Private documents stay out unless asked for, on the pruned path too.
+    let hits = |include_private: bool| -> Vec<i32> {
+        index
+            .search(&SearchRequest {
+                text: "焊工".into(),
+                include_private,
+                limit: crate::index::MAX_LIMIT,
+                ..Default::default()
+            })
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    assert!(hits(false).iter().all(|id| !private.contains(id)));
+    assert!(hits(true).iter().any(|id| private.contains(id)));
+}
+
+/// In a search over every kind, a word held by more than half of all
+/// objects is left out when the query has rarer words: the objects holding
+/// the rarer words are found, ranked by them; a query of the common word
+/// alone still finds everything that holds it.
+#[test]
+fn words_held_by_most_objects_are_left_out_when_rarer_ones_remain() {
+    let index = index();
+    let count = (crate::index::COMMON_WORD_MIN as usize) * 2;
+    let changes: Vec<IndexChange> = (0..count as i32)
+        .map(|id| {
+            let title = match id % 100 {
+                0 => "电气工程师",
+                1 => "电气焊工",
+                _ => "软件工程师",
+            };
+            IndexChange::Upsert(doc(Kind::DemandPosting, id, title, "负责项目"))
+        })
+        .collect();
+    index.apply(&changes, 1).expect("apply");
+    let counted = |text: &str, kinds: Vec<Kind>| {
+        let results = index
+            .search(&SearchRequest {
+                text: text.into(),
+                with_count: true,
+                filters: Filters {
+                    kinds,
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .expect("search");
+        (results.total, results.hits)
+    };
+    let (total, hits) = counted("电气工程师", Vec::new());
+    assert_eq!(total, Some(count / 50), "only the 电气 postings match");
+    assert!(
+        hits.iter().all(|h| h.id % 100 == 0),
+        "电气工程师 first: {hits:?}"
+    );
+    let (total, _) = counted("工程师", Vec::new());
+    assert_eq!(
+        total,
+        Some(count / 100 * 99),
+        "a common word alone still matches"
+    );
+    // Searches for reference kinds keep every word (their second stage
+    // reads them); here no occupation exists, so nothing matches at all.
+    let (total, _) = counted("电气工程师", vec![Kind::Occupation]);
+    assert_eq!(total, Some(0));
+}

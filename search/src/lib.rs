@@ -10,6 +10,7 @@ pub mod document;
 pub mod error;
 /// Fault injection for the index's storage (tests and drills).
 pub mod faults;
+mod filtered;
 /// The index: apply changes, search, suggest.
 pub mod index;
 /// Ranking: the first-stage query and the re-scoring of short queries.

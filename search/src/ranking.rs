@@ -18,6 +18,11 @@
 //! - everyday words expanded to catalogue words (`synonyms.txt`), whole
 //!   words only, at a lower weight.
 //!
+//! A search that may return postings leaves out the query words held by
+//! more than half of all objects when rarer ones remain
+//! ([`COMMON_QUERY_SHARE`]): they tell nothing apart and would be scored
+//! for most of a million postings.
+//!
 //! Long text (a pasted job description) keeps its most specific terms
 //! only, the `long_terms` words and bigrams with the highest inverse
 //! document frequency, so its cost stays bounded whatever its length, and
@@ -47,11 +52,15 @@ use tantivy::{
     DocAddress, DocSet, Searcher, Term, TERMINATED,
 };
 
-use crate::{analysis, error::SearchResult};
+use crate::{analysis, error::SearchResult, index::COMMON_WORD_MIN};
 
 /// Queries of at most this many characters are job titles: they search
 /// single characters too, and their top hits are re-scored.
 pub const SHORT_QUERY_CHARS: usize = 32;
+/// A search that may return postings, programs, offers or courses leaves
+/// out the query words found in more than this share of all objects, when
+/// rarer words remain ([`plan`]).
+pub const COMMON_QUERY_SHARE: f64 = 0.5;
 /// How many first-stage hits the second stage re-scores.
 pub const RERANK_DEPTH: usize = 100;
 
@@ -182,7 +191,53 @@ fn keywords(
         .collect()
 }
 
-fn unweighted(tokens: Vec<String>) -> Vec<(String, f32)> {
+/// Query tokens, each with its weight.
+type Weighted = Vec<(String, f32)>;
+
+/// Leaves out of a search beyond the reference kinds the words (and
+/// bigrams) found in more than [`COMMON_QUERY_SHARE`] of all objects (and
+/// more than [`COMMON_WORD_MIN`]), as long as a rarer one remains: such a
+/// word tells almost nothing apart (in a million postings, `工程师` is in
+/// more than half of them), and scoring it walks most of the index. The
+/// objects that hold the rarer words are still found and ranked by them; a
+/// query of common words alone keeps them all.
+fn without_common(
+    searcher: &Searcher,
+    fields: &RankFields,
+    words: Weighted,
+    grams: Weighted,
+) -> (Weighted, Weighted) {
+    let limit = ((searcher.num_docs() as f64 * COMMON_QUERY_SHARE) as u64).max(COMMON_WORD_MIN);
+    let found = |field: Field, token: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .unwrap_or(0)
+    };
+    let word_counts: Vec<u64> = words.iter().map(|(w, _)| found(fields.text, w)).collect();
+    let gram_counts: Vec<u64> = grams
+        .iter()
+        .map(|(g, _)| found(fields.text_grams, g))
+        .collect();
+    // Only a rarer token that some object holds can take over.
+    let rarer_found = word_counts
+        .iter()
+        .chain(&gram_counts)
+        .any(|&count| count > 0 && count <= limit);
+    if !rarer_found {
+        return (words, grams);
+    }
+    let keep = |tokens: Weighted, counts: Vec<u64>| -> Weighted {
+        tokens
+            .into_iter()
+            .zip(counts)
+            .filter(|(_, count)| *count <= limit)
+            .map(|(token, _)| token)
+            .collect()
+    };
+    (keep(words, word_counts), keep(grams, gram_counts))
+}
+
+fn unweighted(tokens: Vec<String>) -> Weighted {
     tokens.into_iter().map(|token| (token, 1.0)).collect()
 }
 
@@ -217,7 +272,7 @@ pub(crate) fn plan(
 ) -> Plan {
     let w = &WEIGHTS;
     let short = text.chars().count() <= SHORT_QUERY_CHARS;
-    let (words, mut grams) = if short {
+    let (mut words, mut grams) = if short {
         (
             unweighted(distinct(analysis::words(text))),
             unweighted(distinct(analysis::grams(text))),
@@ -234,6 +289,9 @@ pub(crate) fn plan(
         )
     };
     let own: BTreeSet<String> = words.iter().map(|(word, _)| word.clone()).collect();
+    if !reference_only {
+        (words, grams) = without_common(searcher, fields, words, grams);
+    }
     if !reference_only {
         grams.retain(|(gram, _)| !own.contains(gram));
     }
