@@ -76,6 +76,9 @@ async fn measure(
         data_dir: data_dir.path().to_path_buf(),
         database_url: Some(database_url.to_string()),
         load_demo: true,
+        // Measured here are the writes, not the per-client rate limit.
+        rate_limit_per_address: 0,
+        rate_limit_per_token: 0,
         ..Default::default()
     };
     let application = Application::build(settings).await?;
