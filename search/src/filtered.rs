@@ -14,9 +14,10 @@
 
 use tantivy::{
     query::{
-        BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+        intersect_scorers, BooleanQuery, ConstScorer, EnableScoring, Explanation, Query, Scorer,
+        Weight,
     },
-    DocId, DocSet, Score, SegmentReader, TERMINATED,
+    DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED,
 };
 
 /// `text` restricted to the documents of `filter`.
@@ -30,17 +31,6 @@ impl FilteredQuery {
     pub(crate) fn new(text: BooleanQuery, filter: BooleanQuery) -> Self {
         Self { text, filter }
     }
-
-    /// The plain intersection: text AND filter, the filter scoring zero.
-    fn intersection(&self) -> BooleanQuery {
-        BooleanQuery::new(vec![
-            (Occur::Must, Box::new(self.text.clone())),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(self.filter.clone()), 0.0)),
-            ),
-        ])
-    }
 }
 
 impl Query for FilteredQuery {
@@ -48,7 +38,6 @@ impl Query for FilteredQuery {
         Ok(Box::new(FilteredWeight {
             text: self.text.weight(enable_scoring)?,
             filter: self.filter.weight(enable_scoring)?,
-            intersection: self.intersection().weight(enable_scoring)?,
         }))
     }
 }
@@ -56,36 +45,26 @@ impl Query for FilteredQuery {
 struct FilteredWeight {
     text: Box<dyn Weight>,
     filter: Box<dyn Weight>,
-    intersection: Box<dyn Weight>,
 }
 
 impl Weight for FilteredWeight {
+    /// The plain intersection (what counting, facets and every other
+    /// collector walk): text AND filter, the filter scoring zero.
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        self.intersection.scorer(reader, boost)
+        let filter = ConstScorer::new(self.filter.scorer(reader, 1.0)?, 0.0);
+        Ok(intersect_scorers(
+            vec![self.text.scorer(reader, boost)?, Box::new(filter)],
+            reader.num_docs(),
+        ))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.intersection.explain(reader, doc)
-    }
-
-    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.intersection.count(reader)
-    }
-
-    fn for_each(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
-        self.intersection.for_each(reader, callback)
-    }
-
-    fn for_each_no_score(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(&[DocId]),
-    ) -> tantivy::Result<()> {
-        self.intersection.for_each_no_score(reader, callback)
+        if self.filter.scorer(reader, 1.0)?.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} is outside the filter"
+            )));
+        }
+        self.text.explain(reader, doc)
     }
 
     fn for_each_pruning(

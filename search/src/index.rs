@@ -721,7 +721,7 @@ impl SearchIndex {
         limit: usize,
     ) -> SearchResult<Vec<(Kind, i32)>> {
         let searcher = self.reader.searcher();
-        let common = ((searcher.num_docs() as f64 * COMMON_WORD_SHARE) as u64).max(COMMON_WORD_MIN);
+        let common = common_limit(&searcher, COMMON_WORD_SHARE);
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for word in words {
             let word = word.to_lowercase();
@@ -880,6 +880,12 @@ fn filtered(text: Option<BooleanQuery>, filter: Vec<(Occur, Box<dyn Query>)>) ->
             Box::new(BooleanQuery::new(clauses))
         }
     }
+}
+
+/// How many objects a word may be found in before it counts as too common:
+/// `share` of all objects, and at least [`COMMON_WORD_MIN`].
+pub(crate) fn common_limit(searcher: &Searcher, share: f64) -> u64 {
+    ((searcher.num_docs() as f64 * share) as u64).max(COMMON_WORD_MIN)
 }
 
 fn facet(dimension: Dimension, value: &str) -> Facet {

@@ -52,7 +52,7 @@ use tantivy::{
     DocAddress, DocSet, Searcher, Term, TERMINATED,
 };
 
-use crate::{analysis, error::SearchResult, index::COMMON_WORD_MIN};
+use crate::{analysis, error::SearchResult, index::common_limit};
 
 /// Queries of at most this many characters are job titles: they search
 /// single characters too, and their top hits are re-scored.
@@ -196,18 +196,18 @@ type Weighted = Vec<(String, f32)>;
 
 /// Leaves out of a search beyond the reference kinds the words (and
 /// bigrams) found in more than [`COMMON_QUERY_SHARE`] of all objects (and
-/// more than [`COMMON_WORD_MIN`]), as long as a rarer one remains: such a
-/// word tells almost nothing apart (in a million postings, `工程师` is in
-/// more than half of them), and scoring it walks most of the index. The
-/// objects that hold the rarer words are still found and ranked by them; a
-/// query of common words alone keeps them all.
+/// more than [`crate::index::COMMON_WORD_MIN`]), as long as a rarer one
+/// remains: such a word tells almost nothing apart (in a million postings,
+/// `工程师` is in more than half of them), and scoring it walks most of the
+/// index. The objects that hold the rarer words are still found and ranked
+/// by them; a query of common words alone keeps them all.
 fn without_common(
     searcher: &Searcher,
     fields: &RankFields,
     words: Weighted,
     grams: Weighted,
 ) -> (Weighted, Weighted) {
-    let limit = ((searcher.num_docs() as f64 * COMMON_QUERY_SHARE) as u64).max(COMMON_WORD_MIN);
+    let limit = common_limit(searcher, COMMON_QUERY_SHARE);
     let found = |field: Field, token: &str| {
         searcher
             .doc_freq(&Term::from_field_text(field, token))
