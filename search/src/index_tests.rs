@@ -548,3 +548,89 @@ fn words_held_by_most_objects_are_left_out_when_rarer_ones_remain() {
     let (total, _) = counted("电气工程师", vec![Kind::Occupation]);
     assert_eq!(total, Some(0));
 }
+
+/// A search over every kind expands a query only with the catalogue words
+/// few objects hold: `工程师` stands for `工程技术人员`, whose generic parts
+/// `技术` and `人员` are in half of these postings and must not pull them
+/// in; the rare catalogue words still find the occupation, and a search for
+/// reference kinds alone keeps the whole expansion.
+#[test]
+fn expansions_leave_out_catalogue_words_most_objects_hold() {
+    let index = index();
+    let count = (crate::index::COMMON_WORD_MIN as i32) * 4;
+    let mut changes: Vec<IndexChange> = (0..count)
+        .map(|id| {
+            let title = match id % 100 {
+                0 => "电气工程师",
+                1..50 => "技术支持人员",
+                _ => "销售代表",
+            };
+            IndexChange::Upsert(doc(Kind::DemandPosting, id, title, "负责客户"))
+        })
+        .collect();
+    changes.push(IndexChange::Upsert(doc(
+        Kind::Occupation,
+        1,
+        "工程技术人员",
+        "从事工程技术工作的专业人员",
+    )));
+    index.apply(&changes, 1).expect("apply");
+    let counted = |kinds: Vec<Kind>| {
+        index
+            .search(&SearchRequest {
+                text: "电气工程师".into(),
+                with_count: true,
+                limit: 20,
+                filters: Filters {
+                    kinds,
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .expect("search")
+    };
+    let everything = counted(Vec::new());
+    assert_eq!(
+        everything.total,
+        Some(count as usize / 100 + 1),
+        "the 电气 postings and the occupation (by its rare catalogue words), no 技术支持人员 posting"
+    );
+    assert!(everything
+        .hits
+        .iter()
+        .all(|h| h.kind == Kind::Occupation || h.id % 100 == 0));
+    let occupations = counted(vec![Kind::Occupation]);
+    assert_eq!(occupations.total, Some(1));
+}
+
+/// A query of common words alone keeps them, but for a part of a longer
+/// query word: `工程师` is cut into `工程` and `工程师`, and `工程` (held by
+/// every posting here) would add the postings that hold only `工程`.
+#[test]
+fn a_common_part_of_a_longer_query_word_is_left_out() {
+    let index = index();
+    let count = (crate::index::COMMON_WORD_MIN as i32) * 2;
+    let changes: Vec<IndexChange> = (0..count)
+        .map(|id| {
+            let title = if id % 100 == 0 {
+                "工程造价员"
+            } else {
+                "软件工程师"
+            };
+            IndexChange::Upsert(doc(Kind::DemandPosting, id, title, "负责项目"))
+        })
+        .collect();
+    index.apply(&changes, 1).expect("apply");
+    let total = |text: &str| {
+        index
+            .search(&SearchRequest {
+                text: text.into(),
+                with_count: true,
+                ..Default::default()
+            })
+            .expect("search")
+            .total
+    };
+    assert_eq!(total("工程师"), Some(count as usize / 100 * 99));
+    assert_eq!(total("工程"), Some(count as usize), "a word alone is kept");
+}

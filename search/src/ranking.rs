@@ -61,6 +61,12 @@ pub const SHORT_QUERY_CHARS: usize = 32;
 /// out the query words found in more than this share of all objects, when
 /// rarer words remain ([`plan`]).
 pub const COMMON_QUERY_SHARE: f64 = 0.5;
+/// A search that may return postings, programs, offers or courses expands
+/// a query only with the catalogue words found in at most this share of all
+/// objects (and at most [`crate::index::COMMON_WORD_MIN`] when fewer): an
+/// expansion stands for a catalogue name, and its generic parts (`技术`,
+/// `人员` of `工程技术人员`) pick no object out.
+pub const EXPANSION_SHARE: f64 = 0.05;
 /// How many first-stage hits the second stage re-scores.
 pub const RERANK_DEPTH: usize = 100;
 
@@ -152,6 +158,13 @@ fn distinct(tokens: Vec<tantivy::tokenizer::Token>) -> Vec<String> {
         .collect()
 }
 
+/// How many objects hold `token` in `field`.
+fn found(searcher: &Searcher, field: Field, token: &str) -> u64 {
+    searcher
+        .doc_freq(&Term::from_field_text(field, token))
+        .unwrap_or(0)
+}
+
 fn idf(searcher: &Searcher, term: &Term) -> f32 {
     let docs = searcher.num_docs() as f32;
     let found = searcher.doc_freq(term).unwrap_or(0) as f32;
@@ -200,7 +213,10 @@ type Weighted = Vec<(String, f32)>;
 /// remains: such a word tells almost nothing apart (in a million postings,
 /// `工程师` is in more than half of them), and scoring it walks most of the
 /// index. The objects that hold the rarer words are still found and ranked
-/// by them; a query of common words alone keeps them all.
+/// by them. A query of common words alone keeps them, but for the parts
+/// of a longer query word that some object holds (`工程` of `工程师`): the
+/// longer word is what was asked for, and its part would only add the many
+/// objects that hold the part alone.
 fn without_common(
     searcher: &Searcher,
     fields: &RankFields,
@@ -208,15 +224,13 @@ fn without_common(
     grams: Weighted,
 ) -> (Weighted, Weighted) {
     let limit = common_limit(searcher, COMMON_QUERY_SHARE);
-    let found = |field: Field, token: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(field, token))
-            .unwrap_or(0)
-    };
-    let word_counts: Vec<u64> = words.iter().map(|(w, _)| found(fields.text, w)).collect();
+    let word_counts: Vec<u64> = words
+        .iter()
+        .map(|(w, _)| found(searcher, fields.text, w))
+        .collect();
     let gram_counts: Vec<u64> = grams
         .iter()
-        .map(|(g, _)| found(fields.text_grams, g))
+        .map(|(g, _)| found(searcher, fields.text_grams, g))
         .collect();
     // Only a rarer token that some object holds can take over.
     let rarer_found = word_counts
@@ -224,6 +238,22 @@ fn without_common(
         .chain(&gram_counts)
         .any(|&count| count > 0 && count <= limit);
     if !rarer_found {
+        let held_longer: Vec<&str> = words
+            .iter()
+            .zip(&word_counts)
+            .filter(|(_, count)| **count > 0)
+            .map(|((word, _), _)| word.as_str())
+            .collect();
+        let part_of_longer = |word: &str| {
+            held_longer
+                .iter()
+                .any(|longer| longer.len() > word.len() && longer.contains(word))
+        };
+        let words = words
+            .iter()
+            .filter(|(word, _)| !part_of_longer(word))
+            .cloned()
+            .collect();
         return (words, grams);
     }
     let keep = |tokens: Weighted, counts: Vec<u64>| -> Weighted {
@@ -322,7 +352,13 @@ pub(crate) fn plan(
     term_clauses(&mut clauses, fields.text_grams, &grams, tg);
     term_clauses(&mut clauses, fields.text_chars, &chars, w.text_chars);
     term_clauses(&mut clauses, fields.title, &words, nw);
-    term_clauses(&mut clauses, fields.title_grams, &grams, ng);
+    // Beyond the reference kinds, `text_grams` holds the bigrams of the
+    // names and no more: a second clause over the title's bigrams would
+    // walk the same long posting lists again for a small boost (the title
+    // words keep the title's weight).
+    if reference_only {
+        term_clauses(&mut clauses, fields.title_grams, &grams, ng);
+    }
     term_clauses(&mut clauses, fields.tags, &words, gw);
     if clauses.is_empty() {
         return Plan {
@@ -330,9 +366,11 @@ pub(crate) fn plan(
             rerank: None,
         };
     }
+    let expansion_limit = common_limit(searcher, EXPANSION_SHARE);
     let expansions: Vec<(String, f32)> = distinct(analysis::words(&analysis::expand(text)))
         .into_iter()
         .filter(|word| !own.contains(word))
+        .filter(|word| reference_only || found(searcher, fields.text, word) <= expansion_limit)
         .map(|word| (word, 1.0))
         .collect();
     for field in [fields.title, fields.tags, fields.text] {
