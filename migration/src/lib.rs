@@ -16,6 +16,7 @@ mod m20261127_000010_link_owner_order;
 mod m20261127_000011_competition_rewards;
 mod m20261127_000012_outreach_activities;
 mod m20261127_000013_expert_pool;
+mod m20261128_000014_waiting_for_suggestions;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_competition_rewards::Migration),
             Box::new(m20261127_000012_outreach_activities::Migration),
             Box::new(m20261127_000013_expert_pool::Migration),
+            Box::new(m20261128_000014_waiting_for_suggestions::Migration),
         ]
     }
 }

@@ -156,43 +156,64 @@ pub async fn rejected<C: ConnectionTrait>(
     Ok(rejected)
 }
 
-/// Objects of `kind` waiting for suggestions: text not yet seen, and no
-/// occupation of the owner's.
+/// Objects of `kind` waiting for suggestions: text not yet seen (read
+/// through the partial index of unseen rows, so an idle poll costs nothing
+/// however many objects the hub holds).
 async fn waiting(db: &DatabaseConnection, kind: SubjectKind) -> Result<Vec<i32>, DbErr> {
-    let Some((table, owner)) = link_table(kind) else {
-        return Ok(Vec::new());
-    };
-    let owned = Query::select()
-        .column(owner)
-        .from(table)
-        .and_where(Expr::col("provenance").ne("SUGGESTED"))
-        .take();
     match kind {
         SubjectKind::DemandPosting => {
             demand_posting::Entity::find()
                 .select_only()
                 .column(demand_posting::Column::Id)
                 .filter(demand_posting::Column::SuggestedAt.is_null())
-                .filter(demand_posting::Column::Id.not_in_subquery(owned))
                 .order_by_asc(demand_posting::Column::Id)
                 .limit(SUGGESTER_BATCH)
                 .into_tuple()
                 .all(db)
                 .await
         }
-        _ => {
+        SubjectKind::Program => {
             program::Entity::find()
                 .select_only()
                 .column(program::Column::Id)
                 .filter(program::Column::SuggestedAt.is_null())
-                .filter(program::Column::Id.not_in_subquery(owned))
                 .order_by_asc(program::Column::Id)
                 .limit(SUGGESTER_BATCH)
                 .into_tuple()
                 .all(db)
                 .await
         }
+        _ => Ok(Vec::new()),
     }
+}
+
+/// Which of `ids` have occupations of their owner's (nothing to suggest).
+async fn owned<C: ConnectionTrait>(
+    db: &C,
+    kind: SubjectKind,
+    ids: &[i32],
+) -> Result<HashSet<i32>, DbErr> {
+    let Some((table, owner)) = link_table(kind) else {
+        return Ok(HashSet::new());
+    };
+    let mut owned = HashSet::new();
+    for chunk in ids.chunks(1_000) {
+        let rows = db
+            .query_all(
+                &Query::select()
+                    .distinct()
+                    .column(owner)
+                    .from(table)
+                    .and_where(Expr::col(owner).is_in(chunk.iter().copied()))
+                    .and_where(Expr::col("provenance").ne("SUGGESTED"))
+                    .take(),
+            )
+            .await?;
+        for row in rows {
+            owned.insert(row.try_get_by_index::<i32>(0)?);
+        }
+    }
+    Ok(owned)
 }
 
 /// One object's text and when it was last changed.
@@ -243,9 +264,15 @@ pub async fn run_once(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> anyh
             continue;
         }
         let rejected = rejected(db, kind, &ids).await?;
+        let owned = owned(db, kind, &ids).await?;
         let mut computed = Vec::with_capacity(ids.len());
         let none = HashSet::new();
         for item in pending(db, kind, &ids).await? {
+            if owned.contains(&item.id) {
+                // Marked as seen by `store`, which checks again.
+                computed.push((item.id, item.updated_at, None));
+                continue;
+            }
             let excluded = rejected.get(&item.id).unwrap_or(&none);
             let best = for_texts(index, &item.texts, 1, excluded)
                 .await?
@@ -297,38 +324,29 @@ async fn store(
         if current != Some((*updated_at, None)) {
             continue;
         }
-        let owned = txn
-            .query_one(
-                &Query::select()
-                    .expr(Expr::val(1))
-                    .from(table)
+        let owned = owned(txn, kind, &[*id]).await?.contains(id);
+        // With occupations of the owner's there is nothing to suggest: the
+        // object is only marked as seen (the services clear the mark when
+        // the owner's last occupation goes).
+        if !owned {
+            txn.execute(
+                &Query::delete()
+                    .from_table(table)
                     .and_where(Expr::col(owner).eq(*id))
-                    .and_where(Expr::col("provenance").ne("SUGGESTED"))
-                    .limit(1)
                     .take(),
             )
-            .await?
-            .is_some();
-        if owned {
-            continue;
-        }
-        txn.execute(
-            &Query::delete()
-                .from_table(table)
-                .and_where(Expr::col(owner).eq(*id))
-                .take(),
-        )
-        .await?;
-        if let Some(best) = best {
-            crate::services::insert_occupation_link(
-                txn,
-                (table, owner),
-                *id,
-                best.occupation_id,
-                "SUGGESTED",
-                Some(best.confidence),
-            )
             .await?;
+            if let Some(best) = best {
+                crate::services::insert_occupation_link(
+                    txn,
+                    (table, owner),
+                    *id,
+                    best.occupation_id,
+                    "SUGGESTED",
+                    Some(best.confidence),
+                )
+                .await?;
+            }
         }
         txn.execute(
             &Query::update()

@@ -268,3 +268,43 @@ async fn a_reimport_that_changes_a_postings_text_gets_its_occupation_suggested_a
         "{after:#}"
     );
 }
+
+/// A posting with its owner's occupations is only marked as seen by the
+/// suggester; when the owner takes the last one away, it is suggested
+/// again.
+#[tokio::test]
+async fn a_posting_whose_owner_removes_its_occupations_is_suggested_again() {
+    let app = spawn_app().await;
+    let association = app.id_of("industryAssociations", "").await;
+    let data = app
+        .data(
+            "mutation($input: CreateDemandPostingInput!) { createDemandPosting(input: $input) { demandPosting { id } } }",
+            json!({ "input": { "associationId": association, "title": "数控车工", "headcount": 2,
+                "occupationCodes": ["6-18-01-01"], "publish": true } }),
+        )
+        .await;
+    let owned = data["createDemandPosting"]["demandPosting"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    // The suggester works in id order: once a later posting has its
+    // suggestion, the first one has been seen.
+    let later = posting_without_occupations(&app, "养老护理员").await;
+    wait_for(&app, &later, |n| suggested_code(n).is_some()).await;
+    let node = links(&app, &owned).await;
+    assert_eq!(suggested_code(&node), None, "{node:#}");
+    assert_eq!(node["occupations"][0]["code"], "6-18-01-01");
+
+    let data = app
+        .data(
+            "mutation($id: ID!) { updateDemandPosting(input: { id: $id, occupationCodes: [] }) { userErrors { message } } }",
+            json!({ "id": owned }),
+        )
+        .await;
+    assert_eq!(data["updateDemandPosting"]["userErrors"], json!([]));
+    let node = wait_for(&app, &owned, |n| suggested_code(n).is_some()).await;
+    assert!(
+        suggested_code(&node).is_some_and(|code| code.starts_with("6-18")),
+        "{node:#}"
+    );
+}
