@@ -124,6 +124,16 @@ pub async fn for_texts(
     Ok(Vec::new())
 }
 
+/// The kind that takes suggestions through a link table, and the table of
+/// its objects.
+pub fn subject_of(link_table: &str) -> Option<(SubjectKind, &'static str)> {
+    match link_table {
+        "posting_occupation" => Some((SubjectKind::DemandPosting, "demand_posting")),
+        "program_occupation" => Some((SubjectKind::Program, "program")),
+        _ => None,
+    }
+}
+
 /// The link table of a kind that takes suggestions.
 pub fn link_table(kind: SubjectKind) -> Option<(&'static str, &'static str)> {
     match kind {
@@ -188,7 +198,7 @@ async fn waiting(db: &DatabaseConnection, kind: SubjectKind) -> Result<Vec<i32>,
 }
 
 /// Which of `ids` have occupations of their owner's (nothing to suggest).
-async fn owned<C: ConnectionTrait>(
+pub async fn owned<C: ConnectionTrait>(
     db: &C,
     kind: SubjectKind,
     ids: &[i32],

@@ -245,13 +245,6 @@ pub const PROVENANCE_TABLES: [&str; 10] = [
     "teaching_need_certificate",
 ];
 
-/// The link tables whose objects get occupation suggestions, with the
-/// objects' table (see `crate::matching::suggest`).
-const SUGGESTION_SUBJECTS: [(&str, &str); 2] = [
-    ("posting_occupation", "demand_posting"),
-    ("program_occupation", "program"),
-];
-
 /// Sets the links of `owner_id` in a link table to `targets`, as its owner
 /// declares them. In a table with provenance, links kept keep their
 /// provenance and date, new ones are `DECLARED`, and the hub's own
@@ -275,25 +268,13 @@ pub async fn replace_links<C: ConnectionTrait>(
     // nothing to do for it: occupations of the owner's leave nothing to
     // suggest, so they mark it at once; when the last of them goes, the
     // mark goes and the object is suggested again.
-    if let Some((_, subject)) = SUGGESTION_SUBJECTS
-        .iter()
-        .find(|(links, _)| *links == table)
-    {
+    if let Some((kind, subject)) = crate::matching::suggest::subject_of(table) {
         let had_own = unique.is_empty()
-            && db
-                .query_one(
-                    &Query::select()
-                        .expr(Expr::val(1))
-                        .from(table)
-                        .and_where(Expr::col(owner_column).eq(owner_id))
-                        .and_where(Expr::col("provenance").ne(SUGGESTED))
-                        .limit(1)
-                        .take(),
-                )
+            && crate::matching::suggest::owned(db, kind, &[owner_id])
                 .await?
-                .is_some();
+                .contains(&owner_id);
         let mut mark = Query::update();
-        mark.table(*subject).and_where(Expr::col("id").eq(owner_id));
+        mark.table(subject).and_where(Expr::col("id").eq(owner_id));
         if !unique.is_empty() {
             mark.value("suggested_at", chrono::Utc::now())
                 .and_where(Expr::col("suggested_at").is_null());
