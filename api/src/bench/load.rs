@@ -5,10 +5,10 @@
 //! college, offers by the enterprise, and writes the policy must refuse.
 //! It stops by itself, then checks that every acknowledged posting exists
 //! exactly once and that nothing but the expected refusals failed. Last,
-//! it sends abusive requests (a 50-level deep query, 1,000 aliases, a
-//! batch of 500, a 5 MB body, malformed JSON) while a normal client keeps
-//! querying, and prints how fast each is refused and how the normal
-//! client fares meanwhile.
+//! it sends abusive requests (a 50-level deep query, 1,000 aliases, one
+//! field 500 times, a batch of 500, a 5 MB body, malformed JSON) while a
+//! normal client keeps querying, and prints how fast each is refused and
+//! how the normal client fares meanwhile.
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -374,6 +374,9 @@ async fn abuse(client: &reqwest::Client, url: &str) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    // What security scanners send to see whether repeats are merged
+    // unchecked.
+    let repeats = format!("query cop {{ {} }}", vec!["__typename"; 500].join(" "));
     let batch = serde_json::to_vec(&Value::Array(
         (0..500)
             .map(|_| json!({ "query": "{ regions(first: 1) { totalCount } }" }))
@@ -390,6 +393,10 @@ async fn abuse(client: &reqwest::Client, url: &str) -> anyhow::Result<()> {
         (
             "1,000 aliases",
             serde_json::to_vec(&json!({ "query": aliases }))?,
+        ),
+        (
+            "__typename 500 times",
+            serde_json::to_vec(&json!({ "query": repeats }))?,
         ),
         ("batch of 500", batch),
         ("5 MB body", big),

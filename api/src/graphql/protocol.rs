@@ -29,8 +29,8 @@ use async_graphql::{
     },
     indexmap::IndexMap,
     parser::types::{
-        DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
-        SelectionSet,
+        DocumentOperations, ExecutableDocument, Field, FragmentDefinition, OperationDefinition,
+        Selection, SelectionSet,
     },
     Name, PathSegment, Positioned, Response, ServerError, ServerResult, ValidationResult, Value,
     Variables,
@@ -52,6 +52,12 @@ pub const MAX_INTROSPECTION_NESTING: usize = 2;
 /// of one request; abuse probes send thousands).
 pub const MAX_ALIASES: usize = 50;
 
+/// Most times one field (one response key) may be selected in one
+/// selection set, its inline fragments included. Repeats merge into one
+/// answer, so a client never needs many; abuse probes send hundreds to
+/// thousands, each one parsed, validated and merged.
+pub const MAX_FIELD_REPEATS: usize = 20;
+
 /// Most fields a document may hold once its fragments are spread in
 /// place. Fragments that spread others several times grow exponentially:
 /// a kilobyte can stand for billions of fields.
@@ -61,6 +67,8 @@ pub const MAX_FRAGMENT_NESTING: usize = 32;
 
 /// `extensions.code` of a document with more aliases than answered.
 pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
+/// `extensions.code` of a document selecting one field too often.
+pub const TOO_MANY_REPEATS: &str = "TOO_MANY_REPEATS";
 /// `extensions.code` of a document that is not valid GraphQL.
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// `extensions.code` of a document that does not fit the schema.
@@ -75,7 +83,12 @@ pub const TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 pub fn is_pre_execution_code(code: &str) -> bool {
     matches!(
         code,
-        PARSE_FAILED | VALIDATION_FAILED | TOO_DEEP | TOO_COMPLEX | TOO_MANY_ALIASES
+        PARSE_FAILED
+            | VALIDATION_FAILED
+            | TOO_DEEP
+            | TOO_COMPLEX
+            | TOO_MANY_ALIASES
+            | TOO_MANY_REPEATS
     )
 }
 
@@ -179,6 +192,7 @@ impl Extension for ProtocolExtension {
                         TOO_MANY_ALIASES,
                     ));
                 }
+                check_repeats(&document)?;
                 if let Ok(mut slot) = self.document.lock() {
                     *slot = Some(document.clone());
                 }
@@ -379,6 +393,64 @@ fn check_expansion(document: &ExecutableDocument) -> ServerResult<()> {
     };
     for operation in operations {
         walk.size(&operation.node.selection_set.node)?;
+    }
+    Ok(())
+}
+
+/// The key a field answers under: its alias, else its name.
+fn response_key(field: &Field) -> &Name {
+    field
+        .alias
+        .as_ref()
+        .map_or(&field.name.node, |alias| &alias.node)
+}
+
+/// Refuses a document that selects one response key more than
+/// [`MAX_FIELD_REPEATS`] times in one selection set (inline fragments
+/// count with the set they are in; each fragment is its own set).
+fn check_repeats(document: &ExecutableDocument) -> ServerResult<()> {
+    fn visit(set: &SelectionSet) -> ServerResult<()> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        count(set, &mut counts)
+    }
+    fn count<'d>(set: &'d SelectionSet, counts: &mut HashMap<&'d str, usize>) -> ServerResult<()> {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let key = response_key(&field.node).as_str();
+                    let seen = counts.entry(key).or_default();
+                    *seen += 1;
+                    if *seen > MAX_FIELD_REPEATS {
+                        return Err(with_code(
+                            ServerError::new(
+                                format!(
+                                    "`{key}` is selected more than {MAX_FIELD_REPEATS} times in one selection set; repeats merge into one answer, select it once"
+                                ),
+                                Some(field.pos),
+                            ),
+                            TOO_MANY_REPEATS,
+                        ));
+                    }
+                    visit(&field.node.selection_set.node)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    count(&fragment.node.selection_set.node, counts)?;
+                }
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+        Ok(())
+    }
+    match &document.operations {
+        DocumentOperations::Single(operation) => visit(&operation.node.selection_set.node)?,
+        DocumentOperations::Multiple(operations) => {
+            for operation in operations.values() {
+                visit(&operation.node.selection_set.node)?;
+            }
+        }
+    }
+    for fragment in document.fragments.values() {
+        visit(&fragment.node.selection_set.node)?;
     }
     Ok(())
 }
@@ -609,12 +681,7 @@ fn collect_keys<'d>(
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
-                let key = field
-                    .node
-                    .alias
-                    .as_ref()
-                    .map(|alias| &alias.node)
-                    .unwrap_or(&field.node.name.node);
+                let key = response_key(&field.node);
                 let child = &field.node.selection_set.node;
                 match keys.iter_mut().find(|(known, _)| *known == key) {
                     Some((_, sets)) => sets.push(child),

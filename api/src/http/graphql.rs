@@ -191,6 +191,10 @@ async fn respond(
             );
         }
     };
+    // `[]` reads as one request with an empty document (a struct may be
+    // read from a JSON array); it is an empty batch.
+    let empty_batch = serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(&bytes)
+        .is_ok_and(|operations| operations.is_empty());
     let mut body = RequestBody::new(Body::from(bytes));
     let accepts_graphql_response = request
         .header(header::ACCEPT)
@@ -215,6 +219,7 @@ async fn respond(
         }
     }
     let batch = match GraphQLBatchRequest::from_request(request, &mut body).await {
+        Ok(_) if empty_batch => BatchRequest::Batch(Vec::new()),
         Ok(batch) => batch.0.data(actor),
         Err(error) => {
             let message = format!("cannot read the GraphQL request: {error}");

@@ -70,6 +70,81 @@ async fn batches_hold_at_most_ten_operations() {
         let body: Value = response.json().await.expect("json");
         assert_eq!(error_code(&body), "BATCH_TOO_LARGE", "{body}");
     }
+    // An empty batch is named as one, not read as an empty document.
+    let response = app
+        .post_graphql()
+        .header("content-type", "application/json")
+        .body(" [ ] ")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400, "empty batch");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "BATCH_TOO_LARGE", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("this one 0")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_field_selected_hundreds_of_times_is_refused_before_validation() {
+    let app = spawn_app().await;
+    let limit = hub::graphql::protocol::MAX_FIELD_REPEATS;
+    let repeated = |n: usize, field: &str| vec![field; n].join(" ");
+    // Up to the limit, repeats merge into one answer.
+    let fits = app
+        .graphql(
+            &format!(
+                "{{ {} regions(first: 1) {{ totalCount }} }}",
+                repeated(limit, "__typename")
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(fits["data"]["__typename"], "QueryRoot", "{fits}");
+    // The probe security scanners send: 500 times `__typename`.
+    let refused = app
+        .graphql(
+            &format!("query cop {{ {} }}", repeated(500, "__typename")),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "TOO_MANY_REPEATS", "{refused}");
+    assert!(refused.get("data").is_none(), "{refused}");
+    let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`__typename`"), "{refused}");
+    assert!(
+        refused["errors"][0]["locations"][0]["line"].is_number(),
+        "{refused}"
+    );
+    // Inline fragments count with the set they are in, in nested sets too;
+    // fragments are checked on their own.
+    let inline = format!(
+        "{{ regions(first: 1) {{ edges {{ node {{ {} }} }} }} }}",
+        (0..=limit)
+            .map(|_| "... on Region { name }")
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let refused = app.graphql(&inline, json!({})).await;
+    assert_eq!(error_code(&refused), "TOO_MANY_REPEATS", "{refused}");
+    let fragment = format!(
+        "{{ ...F }} fragment F on QueryRoot {{ {} }}",
+        repeated(limit + 1, "__typename")
+    );
+    let refused = app.graphql(&fragment, json!({})).await;
+    assert_eq!(error_code(&refused), "TOO_MANY_REPEATS", "{refused}");
+    // Aliases are other response keys (and limited on their own).
+    let distinct = app
+        .graphql(
+            "{ a: __typename b: __typename regions(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(distinct.get("errors").is_none(), "{distinct}");
 }
 
 #[tokio::test]
