@@ -273,7 +273,7 @@ fn time_raw(
         with_facets: counted,
         ..Default::default()
     };
-    for query in queries.iter().take(20) {
+    for query in queries.iter().take(WARM_UP_QUERIES) {
         index.search(&request(query))?;
     }
     let mut samples = Vec::with_capacity(queries.len());
@@ -406,6 +406,8 @@ fn fts5_query(query: &str) -> (String, Vec<sea_orm::Value>) {
 
 /// How long the GraphQL phase warms the hub before measuring.
 const WARM_UP: Duration = Duration::from_secs(3);
+/// How many queries of each class warm up both phases.
+const WARM_UP_QUERIES: usize = 20;
 
 /// End to end: the hub on an SQLite database holding the same postings and
 /// the index built above, queried through GraphQL over HTTP.
@@ -460,18 +462,25 @@ async fn graphql(
     let mut warm_up = Vec::new();
     while warm_up.is_empty() || warm_up_started.elapsed() < WARM_UP {
         for queries in query_sets {
-            for query in queries.iter().take(20) {
+            for query in queries.iter().take(WARM_UP_QUERIES) {
                 warm_up.push(search(query).await?);
             }
         }
     }
     let requests = warm_up.len();
-    let first = warm_up.iter().take(60).max().copied().unwrap_or_default();
+    let first_round = query_sets.len() * WARM_UP_QUERIES;
+    let first = warm_up
+        .iter()
+        .take(first_round)
+        .max()
+        .copied()
+        .unwrap_or_default();
     let warm = Latency::of(warm_up);
     println!(
-        "GraphQL warm-up: {} requests in {:.1} s; the first 60 up to {:.0} ms; all: p50 {:.2} ms, p99 {:.2} ms",
+        "GraphQL warm-up: {} requests in {:.1} s; the first {} up to {:.0} ms; all: p50 {:.2} ms, p99 {:.2} ms",
         requests,
         warm_up_started.elapsed().as_secs_f64(),
+        first_round,
         ms(first),
         ms(warm.p50),
         ms(warm.p99)
