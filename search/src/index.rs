@@ -75,6 +75,7 @@ impl Fields {
             text: self.text,
             text_grams: self.text_grams,
             text_chars: self.text_chars,
+            facet: self.facet,
         }
     }
 }
@@ -888,7 +889,7 @@ pub(crate) fn common_limit(searcher: &Searcher, share: f64) -> u64 {
     ((searcher.num_docs() as f64 * share) as u64).max(COMMON_WORD_MIN)
 }
 
-fn facet(dimension: Dimension, value: &str) -> Facet {
+pub(crate) fn facet(dimension: Dimension, value: &str) -> Facet {
     Facet::from_path([&dimension.path()[1..], value.replace('/', "_").as_str()])
 }
 

@@ -634,3 +634,90 @@ fn a_common_part_of_a_longer_query_word_is_left_out() {
     assert_eq!(total("工程师"), Some(count as usize / 100 * 99));
     assert_eq!(total("工程"), Some(count as usize), "a word alone is kept");
 }
+
+fn occupation(id: i32, name: &str, body: &str, major: &str) -> IndexChange {
+    let mut occupation = doc(Kind::Occupation, id, name, body);
+    occupation.occupation_majors = vec![major.into()];
+    IndexChange::Upsert(occupation)
+}
+
+/// A search for occupations alone, as occupation search and suggestions
+/// ask (the second stage applies).
+fn occupation_request(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.into(),
+        filters: Filters {
+            kinds: vec![Kind::Occupation],
+            ..Default::default()
+        },
+        limit: 10,
+        ..Default::default()
+    }
+}
+
+fn occupations_for(index: &SearchIndex, text: &str) -> Vec<i32> {
+    index
+        .search(&occupation_request(text))
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn a_trade_title_prefers_workers_to_professionals() {
+    let index = index();
+    index
+        .apply(
+            &[
+                occupation(
+                    1,
+                    "焊接工程技术人员",
+                    "从事铆焊结构、焊接工艺研究、设计的工程技术人员。",
+                    "2",
+                ),
+                occupation(
+                    2,
+                    "金属构件装配工",
+                    "操作设备，进行金属构件的铆焊、焊接和装配的人员。",
+                    "6",
+                ),
+                occupation(
+                    3,
+                    "化工工程技术人员",
+                    "从事化工工艺研究、设计的工程技术人员。",
+                    "2",
+                ),
+                occupation(
+                    4,
+                    "化学原料生产工",
+                    "操作化工装置，生产化工原料、化工产品的人员。",
+                    "6",
+                ),
+            ],
+            1,
+        )
+        .expect("apply");
+    // `…工` names a trade: the worker who rivets and welds comes before
+    // the engineer whose text holds the same words.
+    assert_eq!(occupations_for(&index, "铆焊工").first(), Some(&2));
+    assert_eq!(trade_feature(&index, "铆焊工", 1), 1.0);
+    assert_eq!(trade_feature(&index, "铆焊工", 2), 0.0);
+    // Unless the professional's name holds the title's head word: `化工`
+    // is the chemical industry, not a worker.
+    assert_eq!(trade_feature(&index, "化工", 3), 0.0);
+    // Titles of other kinds of work leave professionals alone.
+    assert_eq!(trade_feature(&index, "焊接技术员", 1), 0.0);
+}
+
+/// The second stage's trade feature (the last) of occupation `id` for `text`.
+fn trade_feature(index: &SearchIndex, text: &str, id: i32) -> f32 {
+    index
+        .second_stage_features(&occupation_request(text))
+        .expect("features")
+        .into_iter()
+        .find(|candidate| candidate.id == id)
+        .and_then(|candidate| candidate.features.last().copied())
+        .expect("the occupation is a candidate")
+}

@@ -40,7 +40,9 @@
 //! reward the object whose text holds the specific part, the head terms the
 //! one that does the same kind of work, and the share of the name held
 //! keeps a generic suffix shared with another occupation's short name from
-//! winning on its own. The weights were fitted on the `tune` parts of
+//! winning on its own. A title ending in `工` names a trade, which the
+//! professional major group (大类 2) does not do: its occupations rank
+//! lower unless their name holds the title's head word. The weights were fitted on the `tune` parts of
 //! `hub-bench relevance` (`hub-bench relevance --features FILE` writes the
 //! features, `scripts/fit_rerank.py` fits them).
 
@@ -52,7 +54,12 @@ use tantivy::{
     DocAddress, DocSet, Searcher, Term, TERMINATED,
 };
 
-use crate::{analysis, error::SearchResult, index::common_limit};
+use crate::{
+    analysis,
+    document::Dimension,
+    error::SearchResult,
+    index::{common_limit, facet},
+};
 
 /// Queries of at most this many characters are job titles: they search
 /// single characters too, and their top hits are re-scored.
@@ -101,7 +108,9 @@ pub const WEIGHTS: Weights = Weights {
     title_grams: 0.5,
     tags_words: 0.6,
     expansion: 1.0,
-    second: [4.2, 3.35, 2.1, 0.6, 0.25, -3.85, 2.5, 1.9, 0.85, -0.6, 0.5],
+    second: [
+        4.2, 3.35, 2.1, 0.6, 0.25, -3.85, 2.5, 1.9, 0.85, -0.6, 0.5, -4.0,
+    ],
     long_text_words: 1.0,
     long_text_grams: 1.0,
     long_title_words: 1.0,
@@ -120,6 +129,19 @@ pub(crate) struct RankFields {
     pub text: Field,
     pub text_grams: Field,
     pub text_chars: Field,
+    pub facet: Field,
+}
+
+/// The major group (大类) of professional and technical personnel
+/// (专业技术人员) in the occupation classification: engineers, teachers,
+/// doctors.
+/// Its occupations are named `…人员` or `…师`, never `…工`.
+const PROFESSIONAL_MAJOR: &str = "2";
+
+/// Whether a title names a trade: its last character is `工` (`焊工`,
+/// `装置操作工`), the classification's name for a skilled worker.
+fn names_trade(text: &str) -> bool {
+    text.trim_end().ends_with('工')
 }
 
 /// What the second stage needs of a query: its terms, each with its IDF
@@ -138,6 +160,12 @@ pub(crate) struct Rerank {
     /// The head word, as a word of names and as a word of the whole text.
     head: Option<Term>,
     head_in_text: Option<Term>,
+    /// For a title that names a trade: the facet of the professional major
+    /// group, whose occupations do not do that work unless their name holds
+    /// the head word (`化工` is also in 化工工程技术人员), and the head
+    /// word's bigrams in names to tell.
+    professional: Option<Term>,
+    head_grams: Vec<(Term, f32)>,
     /// Where a name's length in characters is read (its field norm).
     title_chars_field: Field,
 }
@@ -388,6 +416,12 @@ pub(crate) fn plan(
     };
     let rerank = (short && reference_only).then(|| {
         let head = analysis::head(text);
+        let head_grams = with_idf(
+            &unweighted(distinct(analysis::grams(
+                head.as_deref().unwrap_or_default(),
+            ))),
+            fields.title_grams,
+        );
         let specific = head
             .as_deref()
             .and_then(|head| text.trim_end().strip_suffix(head))
@@ -409,6 +443,13 @@ pub(crate) fn plan(
                 .as_deref()
                 .map(|head| Term::from_field_text(fields.text, head)),
             head: head.map(|head| Term::from_field_text(fields.title, &head)),
+            head_grams,
+            professional: names_trade(text).then(|| {
+                Term::from_facet(
+                    fields.facet,
+                    &facet(Dimension::OccupationMajor, PROFESSIONAL_MAJOR),
+                )
+            }),
             title_chars_field: fields.title_chars,
         }
     });
@@ -480,7 +521,7 @@ fn coverage(weights: &[f32], present: &[bool]) -> f32 {
 }
 
 /// Number of second-stage features.
-pub(crate) const FEATURES: usize = 11;
+pub(crate) const FEATURES: usize = 12;
 
 /// The second stage's features of each hit, in this order (the order of
 /// [`Weights::second`]); coverages are shares of the query's terms found,
@@ -496,7 +537,10 @@ pub(crate) const FEATURES: usize = 11;
 /// 7. coverage of the specific part's bigrams in the whole text;
 /// 8. coverage of the specific part's characters in the name;
 /// 9. the whole text holds the head word;
-/// 10. 1 / first-stage rank.
+/// 10. 1 / first-stage rank;
+/// 11. the title names a trade (`…工`), the hit is of the professional
+///     major group and its name does not hold the head word's bigrams: a
+///     welder (`焊工`) is not a welding engineer (焊接工程技术人员).
 ///
 /// Every value is read from posting lists and field norms: no document is
 /// loaded.
@@ -514,8 +558,9 @@ pub(crate) fn features(
         &rerank.title_grams,
         &rerank.specific_grams,
         &rerank.specific_chars,
+        &rerank.head_grams,
     ];
-    let heads = [&rerank.head, &rerank.head_in_text];
+    let heads = [&rerank.head, &rerank.head_in_text, &rerank.professional];
     let mut terms: Vec<&Term> = groups
         .iter()
         .flat_map(|group| group.iter().map(|(term, _)| term))
@@ -529,7 +574,7 @@ pub(crate) fn features(
     let mut out = Vec::with_capacity(hits.len());
     for (rank, ((score, address), found)) in hits.iter().zip(&present).enumerate() {
         let mut at = 0;
-        let mut cover = [0.0_f32; 6];
+        let mut cover = [0.0_f32; 7];
         let mut name_chars_found = 0;
         for (g, weights) in idfs.iter().enumerate() {
             let slice = &found[at..at + weights.len()];
@@ -539,7 +584,7 @@ pub(crate) fn features(
             }
             at += weights.len();
         }
-        let mut head = [0.0_f32; 2];
+        let mut head = [0.0_f32; 3];
         for (h, term) in heads.iter().enumerate() {
             if term.is_some() {
                 head[h] = f32::from(u8::from(found[at]));
@@ -563,6 +608,7 @@ pub(crate) fn features(
             cover[5],
             head[1],
             1.0 / (rank as f32 + 1.0),
+            if cover[6] < 1.0 { head[2] } else { 0.0 },
         ]);
     }
     Ok(out)

@@ -1,6 +1,11 @@
-//! Search quality on real queries: MRR@10 and recall@10 of occupation
-//! search, for three kinds of query, against two plain baselines ranked in
-//! the same run over the same occupations.
+//! Search quality on real queries: MRR@10 and recall@1 and @10 of
+//! occupation search, for three kinds of query, against two plain
+//! baselines ranked in the same run over the same occupations.
+//!
+//! Recall@k is the share of queries with a relevant occupation within the
+//! top k (a title judged for several occupations needs one of them), as
+//! the issue that set the targets counts it. J@10, the share of a query's
+//! judged occupations within the top 10, is printed next to it.
 //!
 //! Query kinds:
 //! - **official titles**: the 工种 titles of `eval/jobtype_titles_tune.tsv`
@@ -266,7 +271,8 @@ pub struct QueryOutcome {
     pub top: Vec<String>,
     /// 1-based rank of the first relevant hit within the top 10.
     pub first_relevant: Option<usize>,
-    pub recall: f64,
+    /// Share of the judged occupations found in the top 10.
+    pub judged_found: f64,
 }
 
 /// Mean scores over a set of queries.
@@ -275,7 +281,10 @@ pub struct Scores {
     pub queries: usize,
     pub mrr_at_10: f64,
     pub recall_at_1: f64,
+    /// Share of queries with a relevant hit in the top 10.
     pub recall_at_10: f64,
+    /// Mean share of a query's judged occupations in the top 10.
+    pub judged_at_10: f64,
     /// Queries with no hit at all.
     pub empty: usize,
 }
@@ -290,7 +299,8 @@ impl Scores {
                 .map(|rank| 1.0 / rank as f64)
                 .unwrap_or(0.0);
             scores.recall_at_1 += f64::from(u8::from(outcome.first_relevant == Some(1)));
-            scores.recall_at_10 += outcome.recall;
+            scores.recall_at_10 += f64::from(u8::from(outcome.first_relevant.is_some()));
+            scores.judged_at_10 += outcome.judged_found;
             scores.empty += usize::from(outcome.top.is_empty());
         }
         if scores.queries > 0 {
@@ -298,6 +308,7 @@ impl Scores {
             scores.mrr_at_10 /= n;
             scores.recall_at_1 /= n;
             scores.recall_at_10 /= n;
+            scores.judged_at_10 /= n;
         }
         scores
     }
@@ -349,7 +360,7 @@ fn outcome(ranker: Ranker, judgement: &Judgement, top: Vec<String>) -> QueryOutc
         .iter()
         .filter(|code| top.contains(code))
         .count();
-    let recall = if judgement.relevant.is_empty() {
+    let judged_found = if judgement.relevant.is_empty() {
         0.0
     } else {
         found as f64 / judgement.relevant.len() as f64
@@ -359,7 +370,7 @@ fn outcome(ranker: Ranker, judgement: &Judgement, top: Vec<String>) -> QueryOutc
         judgement: judgement.clone(),
         top,
         first_relevant,
-        recall,
+        judged_found,
     }
 }
 
@@ -495,8 +506,8 @@ fn write_features(
 pub fn print_report(evaluation: &Evaluation, show_misses: bool) {
     println!("search relevance: occupation search over the 2022 classification (top 10)");
     println!(
-        "  {:<16} {:<8} {:>5}   {:<24} {:<24} {:<24}",
-        "kind", "split", "n", "hub MRR / R@1 / R@10", "bigram BM25", "jieba BM25"
+        "  {:<16} {:<8} {:>5}   {:<28} {:<37} {:<37}",
+        "kind", "split", "n", "hub MRR / R@1 / R@10 / J@10", "bigram BM25", "jieba BM25"
     );
     for kind in QueryKind::ALL {
         let mut splits = evaluation.splits(kind);
@@ -509,10 +520,11 @@ pub fn print_report(evaluation: &Evaluation, show_misses: bool) {
                 let s = evaluation.scores(ranker, kind, filter);
                 queries = s.queries;
                 cells.push(format!(
-                    "{:.3} / {:.2} / {:.2}{}",
+                    "{:.3} / {:.2} / {:.2} / {:.2}{}",
                     s.mrr_at_10,
                     s.recall_at_1,
                     s.recall_at_10,
+                    s.judged_at_10,
                     if s.empty > 0 {
                         format!(" ({} empty)", s.empty)
                     } else {
@@ -521,7 +533,7 @@ pub fn print_report(evaluation: &Evaluation, show_misses: bool) {
                 ));
             }
             println!(
-                "  {:<16} {:<8} {:>5}   {:<24} {:<24} {:<24}",
+                "  {:<16} {:<8} {:>5}   {:<28} {:<37} {:<37}",
                 kind.name(),
                 split,
                 queries,
@@ -531,6 +543,10 @@ pub fn print_report(evaluation: &Evaluation, show_misses: bool) {
             );
         }
     }
+    println!(
+        "  (MRR@10; R@k: queries with a relevant occupation in the top k; \
+         J@10: share of the judged occupations in the top 10; empty: no hit at all)"
+    );
     if !show_misses {
         return;
     }

@@ -1,6 +1,6 @@
 //! `hub-bench`: prints figures on search quality and performance.
 //!
-//! `hub-bench relevance` — MRR@10 and recall@10 of occupation search on
+//! `hub-bench relevance` — MRR@10 and recall@1/@10 of occupation search on
 //! labelled real job titles.
 //! `hub-bench search` — indexing and search performance at 100k and 1M
 //! generated postings, against SQLite FTS5 (trigram) in the same run.
