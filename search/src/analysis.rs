@@ -11,8 +11,13 @@
 //!   Latin/digit words: what a query shares with a text when no word and no
 //!   bigram is shared (`司磅工` still finds `衡器计量工`'s text on `磅`).
 //! - `hub_prefix`: every prefix of a short name, for autocomplete.
+//!
+//! Every tokenizer first folds full-width letters and digits (`ＣＮＣ`,
+//! `５年`, as Chinese input methods type them) to their ASCII forms
+//! ([`fold_width`]), so `ＣＮＣ` and `CNC` are one token; offsets still
+//! point into the original text.
 
-use std::sync::OnceLock;
+use std::{borrow::Cow, sync::OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -42,6 +47,80 @@ pub fn is_cjk(character: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
 }
 
+/// A full-width letter or digit (`Ａ`, `ｃ`, `５`) as its ASCII form; any
+/// other character as itself. One character for one, so offsets map back
+/// to the original text. Full-width signs (`，`, `（`) stay: like their
+/// ASCII forms they separate tokens and never become one, and most Chinese
+/// text holds them, so leaving them keeps that text unfolded and uncopied.
+pub fn fold_width(character: char) -> char {
+    match character {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(character as u32 - 0xFEE0).unwrap_or(character)
+        }
+        _ => character,
+    }
+}
+
+/// A text with its full-width forms folded ([`fold_width`]), and where its
+/// characters start in the original when folding changed any.
+struct Folded<'a> {
+    text: Cow<'a, str>,
+    /// (byte offset in `text`, byte offset in the original) of every
+    /// character, then of the end; empty when the text needed no folding.
+    starts: Vec<(usize, usize)>,
+}
+
+impl<'a> Folded<'a> {
+    fn new(original: &'a str) -> Self {
+        if !original.chars().any(|c| fold_width(c) != c) {
+            return Self {
+                text: Cow::Borrowed(original),
+                starts: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut starts = Vec::with_capacity(original.len() + 1);
+        for (at, character) in original.char_indices() {
+            starts.push((text.len(), at));
+            text.push(fold_width(character));
+        }
+        starts.push((text.len(), original.len()));
+        Self {
+            text: Cow::Owned(text),
+            starts,
+        }
+    }
+
+    /// The original offset of a character boundary of the folded text.
+    fn original(&self, at: usize) -> usize {
+        if self.starts.is_empty() {
+            return at;
+        }
+        match self.starts.binary_search_by_key(&at, |&(folded, _)| folded) {
+            Ok(i) => self.starts[i].1,
+            // Not a boundary: the start of the character that holds it.
+            Err(i) => self.starts[i.saturating_sub(1)].1,
+        }
+    }
+
+    /// Tokens of the folded text with their offsets moved to the original.
+    fn map(&self, mut tokens: Vec<Token>) -> Vec<Token> {
+        if !self.starts.is_empty() {
+            for token in &mut tokens {
+                token.offset_from = self.original(token.offset_from);
+                token.offset_to = self.original(token.offset_to);
+            }
+        }
+        tokens
+    }
+}
+
+/// A text with full-width forms folded, for comparisons that need no
+/// offsets.
+pub fn folded(text: &str) -> String {
+    text.chars().map(fold_width).collect()
+}
+
 fn token(text: String, from: usize, to: usize, position: usize) -> Token {
     Token {
         offset_from: from,
@@ -54,8 +133,9 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
 
 /// The `hub_words` tokens of a text.
 pub fn words(text: &str) -> Vec<Token> {
+    let folded = Folded::new(text);
     let mut tokens = Vec::new();
-    for piece in jieba().cut_for_search(text, true) {
+    for piece in jieba().cut_for_search(&folded.text, true) {
         if !piece.word.chars().any(char::is_alphanumeric) {
             continue;
         }
@@ -67,7 +147,7 @@ pub fn words(text: &str) -> Vec<Token> {
             position,
         ));
     }
-    tokens
+    folded.map(tokens)
 }
 
 /// A run of a text: Chinese characters, or a Latin/digit word; with the
@@ -130,14 +210,15 @@ fn push_char(tokens: &mut Vec<Token>, from: usize, character: char) {
 /// Tokens of a text: each Latin/digit word lowercased, each Chinese run
 /// cut by `chinese(tokens, offset, run)`.
 fn cut(text: &str, chinese: impl Fn(&mut Vec<Token>, usize, &str)) -> Vec<Token> {
+    let folded = Folded::new(text);
     let mut tokens = Vec::new();
-    for run in runs(text) {
+    for run in runs(&folded.text) {
         match run {
             Run::Word(at, word) => push(&mut tokens, word.to_lowercase(), at, at + word.len()),
             Run::Chinese(at, characters) => chinese(&mut tokens, at, characters),
         }
     }
-    tokens
+    folded.map(tokens)
 }
 
 /// The `hub_grams` tokens of a text.
@@ -174,7 +255,7 @@ pub fn chars(text: &str) -> Vec<Token> {
 /// before it names the field. `None` for text without a word.
 pub fn head(text: &str) -> Option<String> {
     jieba()
-        .cut(text, true)
+        .cut(&folded(text), true)
         .into_iter()
         .rev()
         .find(|token| token.word.chars().any(char::is_alphanumeric))
@@ -200,7 +281,7 @@ fn expansions() -> &'static [(String, String)] {
 /// The catalogue words a query's everyday words stand for (see
 /// `synonyms.txt`), as extra text to search with a lower weight.
 pub fn expand(text: &str) -> String {
-    let lower = text.to_lowercase();
+    let lower = folded(text).to_lowercase();
     let mut extra: Vec<&str> = Vec::new();
     for (from, to) in expansions() {
         if lower.contains(from.as_str()) && !extra.contains(&to.as_str()) {
@@ -214,6 +295,7 @@ pub fn expand(text: &str) -> String {
 /// compares it.
 pub fn normalise_prefix(text: &str) -> String {
     text.chars()
+        .map(fold_width)
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
@@ -343,6 +425,32 @@ mod tests {
         assert!(expand("外卖骑手").contains("网约配送员"));
         assert!(expand("JAVA开发").contains("计算机程序设计员"));
         assert_eq!(expand("焊工"), "");
+    }
+
+    #[test]
+    fn full_width_forms_are_their_ascii_forms_with_original_offsets() {
+        let text = "数控ＣＮＣ操作工，５年　经验（Ｊａｖａ）";
+        for tokens in [words(text), grams(text), chars(text)] {
+            assert!(
+                tokens.iter().any(|t| t.text == "cnc"),
+                "{:?}",
+                texts(tokens)
+            );
+            assert!(tokens.iter().any(|t| t.text == "5"));
+            assert!(tokens.iter().any(|t| t.text == "java"));
+            for token in &tokens {
+                // Offsets are character boundaries of the original, and
+                // its text there folds to the token.
+                let original = &text[token.offset_from..token.offset_to];
+                assert_eq!(folded(original).to_lowercase(), token.text);
+            }
+        }
+        assert_eq!(texts(grams("ＣＮＣ")), texts(grams("CNC")));
+        assert_eq!(head("ＣＮＣ操作工").as_deref(), Some("操作工"));
+        assert!(expand("ＪＡＶＡ开发").contains("计算机程序设计员"));
+        assert_eq!(texts(prefixes("ＣＮＣ")), vec!["c", "cn", "cnc"]);
+        assert_eq!(fold_width('中'), '中');
+        assert_eq!(fold_width('，'), '，');
     }
 
     #[test]

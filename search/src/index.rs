@@ -35,7 +35,7 @@ use crate::{
 
 /// Changes whenever the schema or the analysis changes; an index of another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// Longest query text, in characters: any description the hub stores can
 /// be pasted whole (long text searches with its most specific terms, see
 /// `ranking`).

@@ -1,7 +1,7 @@
 //! Unit tests of the index on an in-memory index.
 
 use crate::{
-    index::{Filters, SearchIndex, SearchRequest, WriterOptions},
+    index::{Filters, SearchIndex, SearchRequest, Snippet, WriterOptions},
     Dimension, IndexChange, Kind, SearchDoc,
 };
 
@@ -244,26 +244,29 @@ fn facets_count_and_filter() {
     );
 }
 
-#[test]
-fn snippets_mark_the_matching_fragment() {
-    let index = sample();
+/// The body snippet of the first hit for `text`.
+fn body_snippet(index: &SearchIndex, text: &str) -> Snippet {
     let request = SearchRequest {
-        text: "焊接".into(),
+        text: text.into(),
         with_snippets: true,
         ..Default::default()
     };
-    let hit = index
+    index
         .search(&request)
         .expect("search")
         .hits
         .into_iter()
         .next()
-        .expect("a hit");
-    let body = hit
+        .expect("a hit")
         .snippets
-        .iter()
+        .into_iter()
         .find(|s| s.field == "body")
-        .expect("a body snippet");
+        .expect("a body snippet")
+}
+
+#[test]
+fn snippets_mark_the_matching_fragment() {
+    let body = body_snippet(&sample(), "焊接");
     assert!(body.html().contains("<em>焊接</em>"), "{}", body.html());
     let marked: Vec<&str> = body
         .highlights
@@ -720,4 +723,32 @@ fn trade_feature(index: &SearchIndex, text: &str, id: i32) -> f32 {
         .find(|candidate| candidate.id == id)
         .and_then(|candidate| candidate.features.last().copied())
         .expect("the occupation is a candidate")
+}
+
+#[test]
+fn full_width_and_ascii_forms_find_each_other_and_mark_the_original() {
+    let index = index();
+    index
+        .apply(
+            &[
+                IndexChange::Upsert(doc(
+                    Kind::DemandPosting,
+                    1,
+                    "ＣＮＣ操作工",
+                    "要求：３年以上ＣＮＣ编程经验，会用ＡｕｔｏＣＡＤ。",
+                )),
+                IndexChange::Upsert(doc(Kind::DemandPosting, 2, "PLC工程师", "熟悉PLC编程。")),
+            ],
+            1,
+        )
+        .expect("apply");
+    assert_eq!(search(&index, "cnc"), vec![(Kind::DemandPosting, 1)]);
+    assert_eq!(
+        search(&index, "ａｕｔｏｃａｄ"),
+        vec![(Kind::DemandPosting, 1)]
+    );
+    assert_eq!(search(&index, "ＰＬＣ"), vec![(Kind::DemandPosting, 2)]);
+    let body = body_snippet(&index, "CNC");
+    // The snippet marks the text as stored, full-width.
+    assert!(body.html().contains("<em>ＣＮＣ</em>"), "{}", body.html());
 }
