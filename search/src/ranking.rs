@@ -42,9 +42,10 @@
 //! keeps a generic suffix shared with another occupation's short name from
 //! winning on its own. A title ending in `工` names a trade, which the
 //! professional major group (大类 2) does not do: its occupations rank
-//! lower unless their name holds the title's head word. The weights were fitted on the `tune` parts of
-//! `hub-bench relevance` (`hub-bench relevance --features FILE` writes the
-//! features, `scripts/fit_rerank.py` fits them).
+//! lower unless their name holds the title's head word. The weights were
+//! fitted on the `tune` parts of `hub-bench relevance` (`hub-bench
+//! relevance --features FILE` writes the features,
+//! `scripts/fit_rerank.py` fits them).
 
 use std::collections::BTreeSet;
 
@@ -134,8 +135,8 @@ pub(crate) struct RankFields {
 
 /// The major group (大类) of professional and technical personnel
 /// (专业技术人员) in the occupation classification: engineers, teachers,
-/// doctors.
-/// Its occupations are named `…人员` or `…师`, never `…工`.
+/// doctors. Its occupations are named `…人员`, `…师`, `…员` and the like,
+/// never `…工`.
 const PROFESSIONAL_MAJOR: &str = "2";
 
 /// Whether a title names a trade: its last character is `工` (`焊工`,
