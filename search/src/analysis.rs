@@ -425,6 +425,10 @@ mod tests {
         assert!(expand("外卖骑手").contains("网约配送员"));
         assert!(expand("JAVA开发").contains("计算机程序设计员"));
         assert_eq!(expand("焊工"), "");
+        // The Latin abbreviations of manufacturing postings.
+        assert!(expand("CNC操作工").contains("数控"));
+        assert!(expand("ＰＬＣ工程师").contains("可编程控制器"));
+        assert!(expand("AutoCAD制图员").contains("计算机辅助设计"));
     }
 
     #[test]

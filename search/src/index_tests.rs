@@ -747,7 +747,10 @@ fn full_width_and_ascii_forms_find_each_other_and_mark_the_original() {
         search(&index, "ａｕｔｏｃａｄ"),
         vec![(Kind::DemandPosting, 1)]
     );
-    assert_eq!(search(&index, "ＰＬＣ"), vec![(Kind::DemandPosting, 2)]);
+    assert_eq!(
+        search(&index, "ＰＬＣ").first(),
+        Some(&(Kind::DemandPosting, 2))
+    );
     let body = body_snippet(&index, "CNC");
     // The snippet marks the text as stored, full-width.
     assert!(body.html().contains("<em>ＣＮＣ</em>"), "{}", body.html());
