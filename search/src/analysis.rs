@@ -291,6 +291,51 @@ pub fn expand(text: &str) -> String {
     extra.join(" ")
 }
 
+/// The text with the first catalogue word each Latin everyday word stands
+/// for written after it (`cnc操作工` → `cnc数控操作工`, `java开发` →
+/// `java软件开发`), lowercased; `None` when the text holds none. Searches
+/// for the reference kinds rank the rewritten text: no occupation's text
+/// holds the abbreviation, and the second stage would otherwise rank
+/// `CNC操作工` by `操作工` alone.
+pub fn with_catalogue_words(text: &str) -> Option<String> {
+    let mut lower = folded(text).to_lowercase();
+    let mut replaced = false;
+    for (from, to) in expansions() {
+        if !from.is_ascii() || !lower.contains(from.as_str()) {
+            continue;
+        }
+        if let Some(first) = to.split_whitespace().next() {
+            if let Some(rewritten) = replace_words(&lower, from, &format!("{from}{first}")) {
+                lower = rewritten;
+                replaced = true;
+            }
+        }
+    }
+    replaced.then_some(lower)
+}
+
+/// `text` with each whole-word `from` (not inside a longer Latin word or
+/// number: `ui` of `build` stays) replaced by `to`; `None` when there is
+/// none.
+fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(from) {
+        let end = at + from.len();
+        if at < last || latin(text[..at].chars().next_back()) || latin(text[end..].chars().next()) {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push_str(to);
+        last = end;
+    }
+    (last > 0).then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
 /// Lowercased text without whitespace and punctuation, as autocomplete
 /// compares it.
 pub fn normalise_prefix(text: &str) -> String {
@@ -429,6 +474,25 @@ mod tests {
         assert!(expand("CNC操作工").contains("数控"));
         assert!(expand("ＰＬＣ工程师").contains("可编程控制器"));
         assert!(expand("AutoCAD制图员").contains("计算机辅助设计"));
+    }
+
+    #[test]
+    fn latin_everyday_words_get_their_catalogue_word() {
+        assert_eq!(
+            with_catalogue_words("ＣＮＣ操作工").as_deref(),
+            Some("cnc数控操作工")
+        );
+        assert_eq!(
+            with_catalogue_words("Java开发工程师").as_deref(),
+            Some("java软件开发工程师")
+        );
+        // Chinese keys and Latin words inside longer ones stay.
+        assert_eq!(with_catalogue_words("电焊工"), None);
+        assert_eq!(with_catalogue_words("build工程师"), None);
+        assert_eq!(
+            with_catalogue_words("UI/UX设计").as_deref(),
+            Some("ui视觉传达设计/ux设计")
+        );
     }
 
     #[test]

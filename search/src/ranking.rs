@@ -330,6 +330,16 @@ pub(crate) fn plan(
     reference_only: bool,
 ) -> Plan {
     let w = &WEIGHTS;
+    // Expansions come from the text as written; the rest of a search for
+    // the reference kinds reads each Latin everyday word with the
+    // catalogue word it stands for (`CNC操作工` as `cnc数控操作工`).
+    let expanded = analysis::expand(text);
+    let rewritten = if reference_only {
+        analysis::with_catalogue_words(text)
+    } else {
+        None
+    };
+    let text = rewritten.as_deref().unwrap_or(text);
     let short = text.chars().count() <= SHORT_QUERY_CHARS;
     let (mut words, mut grams) = if short {
         (
@@ -396,7 +406,7 @@ pub(crate) fn plan(
         };
     }
     let expansion_limit = common_limit(searcher, EXPANSION_SHARE);
-    let expansions: Vec<(String, f32)> = distinct(analysis::words(&analysis::expand(text)))
+    let expansions: Vec<(String, f32)> = distinct(analysis::words(&expanded))
         .into_iter()
         .filter(|word| !own.contains(word))
         .filter(|word| reference_only || found(searcher, fields.text, word) <= expansion_limit)
