@@ -323,7 +323,7 @@ fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
     let mut last = 0;
     for (at, _) in text.match_indices(from) {
         let end = at + from.len();
-        if at < last || latin(text[..at].chars().next_back()) || latin(text[end..].chars().next()) {
+        if latin(text[..at].chars().next_back()) || latin(text[end..].chars().next()) {
             continue;
         }
         out.push_str(&text[last..at]);

@@ -755,3 +755,25 @@ fn full_width_and_ascii_forms_find_each_other_and_mark_the_original() {
     // The snippet marks the text as stored, full-width.
     assert!(body.html().contains("<em>ＣＮＣ</em>"), "{}", body.html());
 }
+
+#[test]
+fn a_latin_job_word_finds_the_occupation_of_its_catalogue_word() {
+    let index = index();
+    index
+        .apply(
+            &[
+                occupation(1, "风机操作工", "操作风机，输送气体的人员。", "6"),
+                occupation(
+                    2,
+                    "多工序数控机床操作调整工",
+                    "操作、调整多工序数控机床，加工零件的人员。",
+                    "6",
+                ),
+            ],
+            1,
+        )
+        .expect("apply");
+    // No occupation's text holds `CNC`; `synonyms.txt` reads it as 数控.
+    assert_eq!(occupations_for(&index, "CNC操作工").first(), Some(&2));
+    assert_eq!(occupations_for(&index, "ＣＮＣ操作工").first(), Some(&2));
+}

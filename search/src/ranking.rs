@@ -427,12 +427,17 @@ pub(crate) fn plan(
     };
     let rerank = (short && reference_only).then(|| {
         let head = analysis::head(text);
-        let head_grams = with_idf(
-            &unweighted(distinct(analysis::grams(
-                head.as_deref().unwrap_or_default(),
-            ))),
-            fields.title_grams,
-        );
+        // Only the trade feature reads them.
+        let head_grams = if names_trade(text) {
+            with_idf(
+                &unweighted(distinct(analysis::grams(
+                    head.as_deref().unwrap_or_default(),
+                ))),
+                fields.title_grams,
+            )
+        } else {
+            Vec::new()
+        };
         let specific = head
             .as_deref()
             .and_then(|head| text.trim_end().strip_suffix(head))
