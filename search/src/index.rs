@@ -35,7 +35,7 @@ use crate::{
 
 /// Changes whenever the schema or the analysis changes; an index of another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// Longest query text, in characters: any description the hub stores can
 /// be pasted whole (long text searches with its most specific terms, see
 /// `ranking`).
@@ -54,6 +54,9 @@ struct Fields {
     title: Field,
     title_grams: Field,
     title_chars: Field,
+    /// The head word of a reference object's name (its last word, as
+    /// `analysis::head` reads it), for ranking.
+    title_head: Field,
     tags: Field,
     text: Field,
     text_grams: Field,
@@ -71,6 +74,7 @@ impl Fields {
             title: self.title,
             title_grams: self.title_grams,
             title_chars: self.title_chars,
+            title_head: self.title_head,
             tags: self.tags,
             text: self.text,
             text_grams: self.text_grams,
@@ -99,6 +103,7 @@ fn build_schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", text(WORDS, true)),
         title_grams: builder.add_text_field("title_grams", text(GRAMS, false)),
         title_chars: builder.add_text_field("title_chars", text(CHARS, false)),
+        title_head: builder.add_text_field("title_head", STRING),
         tags: builder.add_text_field("tags", text(WORDS, false)),
         text: builder.add_text_field("text", text(WORDS, false)),
         text_grams: builder.add_text_field("text_grams", text(GRAMS, false)),
@@ -359,6 +364,11 @@ impl SearchIndex {
         document.add_text(f.title_grams, &doc.title);
         document.add_text(f.title_chars, &doc.title);
         document.add_text(f.prefix, &doc.title);
+        if kind.is_reference() {
+            if let Some(head) = crate::analysis::head(&doc.title) {
+                document.add_text(f.title_head, head);
+            }
+        }
         let tags: Vec<&str> = doc
             .tags
             .iter()

@@ -714,15 +714,72 @@ fn a_trade_title_prefers_workers_to_professionals() {
     assert_eq!(trade_feature(&index, "焊接技术员", 1), 0.0);
 }
 
-/// The second stage's trade feature (the last) of occupation `id` for `text`.
-fn trade_feature(index: &SearchIndex, text: &str, id: i32) -> f32 {
+/// Second-stage feature `n` of occupation `id` for `text`.
+fn feature(index: &SearchIndex, text: &str, id: i32, n: usize) -> f32 {
     index
         .second_stage_features(&occupation_request(text))
         .expect("features")
         .into_iter()
         .find(|candidate| candidate.id == id)
-        .and_then(|candidate| candidate.features.last().copied())
+        .and_then(|candidate| candidate.features.get(n).copied())
         .expect("the occupation is a candidate")
+}
+
+/// The second stage's trade feature of occupation `id` for `text`.
+fn trade_feature(index: &SearchIndex, text: &str, id: i32) -> f32 {
+    feature(index, text, id, 11)
+}
+
+/// The second stage's feature "named for what the query names".
+fn named_for(index: &SearchIndex, text: &str, id: i32) -> f32 {
+    feature(index, text, id, 12)
+}
+
+#[test]
+fn a_field_of_work_finds_the_names_of_its_field_first() {
+    let index = index();
+    index
+        .apply(
+            &[
+                occupation(
+                    1,
+                    "化纤聚合工",
+                    "操作聚合装置，将化工原料聚合成化纤切片的人员。化工原料计量、化工装置巡检。",
+                    "6",
+                ),
+                occupation(
+                    2,
+                    "化工总控工",
+                    "操作总控室设备，监控化工生产装置的人员。",
+                    "6",
+                ),
+                occupation(3, "园林绿化工", "进行园林绿化种植养护的人员。", "5"),
+                occupation(4, "展出动物保育员", "饲养、照料展出动物的人员。", "4"),
+                occupation(5, "保育师", "在托育机构照料婴幼儿的人员，即保育员。", "4"),
+                occupation(6, "电工", "安装、维修电气线路的人员。", "6"),
+                occupation(
+                    7,
+                    "电工电器工程技术人员",
+                    "从事电工电器研究、设计的工程技术人员。",
+                    "2",
+                ),
+            ],
+            1,
+        )
+        .expect("apply");
+    // A name that holds the field's word and names another kind of work
+    // is named for the field; characters apart or inside other words are
+    // not.
+    assert_eq!(named_for(&index, "化工", 2), 1.0);
+    assert_eq!(named_for(&index, "化工", 1), 0.0);
+    assert_eq!(named_for(&index, "化工", 3), 0.0);
+    assert_eq!(occupations_for(&index, "化工").first(), Some(&2));
+    // A narrower job with the same head is not the job asked for.
+    assert_eq!(named_for(&index, "保育员", 4), 0.0);
+    // The name that is the query itself is.
+    assert_eq!(named_for(&index, "电工", 6), 1.0);
+    assert_eq!(named_for(&index, "电工", 7), 1.0);
+    assert_eq!(occupations_for(&index, "电工").first(), Some(&6));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Ranking: how the text of a search becomes the first-stage query, and how
 //! the top hits of a short query (a job title) are re-scored. Every weight
 //! is in [`WEIGHTS`]; `hub-bench relevance` measures them on judged queries
-//! of three kinds (official job-type titles, everyday titles, job text)
-//! against plain BM25 baselines, and the weights were fitted on the `tune`
+//! of four kinds (official job-type titles, everyday titles, job text,
+//! field words) against plain BM25 baselines, and the weights were fitted on the `tune`
 //! parts only.
 //!
 //! **First stage** (every query): BM25 over
@@ -42,7 +42,10 @@
 //! keeps a generic suffix shared with another occupation's short name from
 //! winning on its own. A title ending in `工` names a trade, which the
 //! professional major group (大类 2) does not do: its occupations rank
-//! lower unless their name holds the title's head word. The weights were
+//! lower unless their name holds the title's head word. A query that
+//! names a field of work (`化工`, `食品`) ranks first the names that hold
+//! its words and name some work of that field (化工总控工, not 化纤聚合工
+//! with the same characters apart). The weights were
 //! fitted on the `tune` parts of `hub-bench relevance` (`hub-bench
 //! relevance --features FILE` writes the features,
 //! `scripts/fit_rerank.py` fits them).
@@ -110,7 +113,7 @@ pub const WEIGHTS: Weights = Weights {
     tags_words: 0.6,
     expansion: 1.0,
     second: [
-        4.2, 3.35, 2.1, 0.6, 0.25, -3.85, 2.5, 1.9, 0.85, -0.6, 0.5, -4.0,
+        4.2, 3.35, 2.1, 0.6, 0.25, -3.85, 2.5, 1.9, 0.85, -0.6, 0.5, -4.0, 3.0,
     ],
     long_text_words: 1.0,
     long_text_grams: 1.0,
@@ -126,6 +129,7 @@ pub(crate) struct RankFields {
     pub title: Field,
     pub title_grams: Field,
     pub title_chars: Field,
+    pub title_head: Field,
     pub tags: Field,
     pub text: Field,
     pub text_grams: Field,
@@ -167,6 +171,14 @@ pub(crate) struct Rerank {
     /// word's bigrams in names to tell.
     professional: Option<Term>,
     head_grams: Vec<(Term, f32)>,
+    /// The query's words in names, and its head word as the head of a
+    /// name: a name that holds all the words but has another head is named
+    /// for what the query names (`化工` → 化工总控工, 化工技术类), which a
+    /// name holding its characters apart (化纤聚合工) or inside other words
+    /// (园林绿化工) is not; a name with the same head is a narrower job
+    /// (`保育员` → 展出动物保育员), not the job asked for.
+    name_words: Vec<Term>,
+    name_head: Option<Term>,
     /// Where a name's length in characters is read (its field norm).
     title_chars_field: Field,
 }
@@ -458,7 +470,9 @@ pub(crate) fn plan(
             head_in_text: head
                 .as_deref()
                 .map(|head| Term::from_field_text(fields.text, head)),
-            head: head.map(|head| Term::from_field_text(fields.title, &head)),
+            head: head
+                .as_deref()
+                .map(|head| Term::from_field_text(fields.title, head)),
             head_grams,
             professional: names_trade(text).then(|| {
                 Term::from_facet(
@@ -466,6 +480,13 @@ pub(crate) fn plan(
                     &facet(Dimension::OccupationMajor, PROFESSIONAL_MAJOR),
                 )
             }),
+            name_words: words
+                .iter()
+                .map(|(word, _)| Term::from_field_text(fields.title, word))
+                .collect(),
+            name_head: head
+                .as_deref()
+                .map(|head| Term::from_field_text(fields.title_head, head)),
             title_chars_field: fields.title_chars,
         }
     });
@@ -537,7 +558,7 @@ fn coverage(weights: &[f32], present: &[bool]) -> f32 {
 }
 
 /// Number of second-stage features.
-pub(crate) const FEATURES: usize = 12;
+pub(crate) const FEATURES: usize = 13;
 
 /// The second stage's features of each hit, in this order (the order of
 /// [`Weights::second`]); coverages are shares of the query's terms found,
@@ -556,7 +577,10 @@ pub(crate) const FEATURES: usize = 12;
 /// 10. 1 / first-stage rank;
 /// 11. the title names a trade (`…工`), the hit is of the professional
 ///     major group and its name does not hold the head word's bigrams: a
-///     welder (`焊工`) is not a welding engineer (焊接工程技术人员).
+///     welder (`焊工`) is not a welding engineer (焊接工程技术人员);
+/// 12. the name holds all the query's words, and either has another head
+///     word (the query names its field: `化工` → 化工总控工) or is the
+///     query's own characters (`电工` → 电工).
 ///
 /// Every value is read from posting lists and field norms: no document is
 /// loaded.
@@ -582,6 +606,10 @@ pub(crate) fn features(
         .flat_map(|group| group.iter().map(|(term, _)| term))
         .collect();
     terms.extend(heads.iter().filter_map(|head| head.as_ref()));
+    let words_at = terms.len();
+    terms.extend(rerank.name_words.iter());
+    let name_head_at = terms.len();
+    terms.extend(rerank.name_head.iter());
     let present = presence(searcher, &terms, &addresses)?;
     let idfs: Vec<Vec<f32>> = groups
         .iter()
@@ -625,6 +653,12 @@ pub(crate) fn features(
             head[1],
             1.0 / (rank as f32 + 1.0),
             if cover[6] < 1.0 { head[2] } else { 0.0 },
+            f32::from(u8::from(
+                !rerank.name_words.is_empty()
+                    && found[words_at..name_head_at].iter().all(|found| *found)
+                    && (!found[name_head_at..].iter().any(|found| *found)
+                        || (cover[1] >= 1.0 && name_chars_found as f32 >= name_length)),
+            )),
         ]);
     }
     Ok(out)

@@ -1,11 +1,12 @@
 //! Search quality on real queries: MRR@10 and recall@1 and @10 of
-//! occupation search, for three kinds of query, against two plain
+//! occupation search, for four kinds of query, against two plain
 //! baselines ranked in the same run over the same occupations.
 //!
 //! Recall@k is the share of queries with a relevant occupation within the
 //! top k (a title judged for several occupations needs one of them), as
 //! the issue that set the targets counts it. J@10, the share of a query's
-//! judged occupations within the top 10, is printed next to it.
+//! judged occupations within the top 10 (of at most 10 of them), is
+//! printed next to it.
 //!
 //! Query kinds:
 //! - **official titles**: the 工种 titles of `eval/jobtype_titles_tune.tsv`
@@ -15,6 +16,9 @@
 //!   `search/eval/occupation_queries.tsv`.
 //! - **job text**: a real posting's description pasted as the query,
 //!   `search/eval/text_queries.tsv` (the text is read from the shared data).
+//! - **field words**: one word naming a field of work (`化工`, `食品`), as
+//!   colleges search for the occupations of a program,
+//!   `search/eval/field_words.tsv`.
 //!
 //! Rankers: the hub (its index and ranking, as `search` answers), plain
 //! BM25 over character bigrams and plain BM25 over jieba words (one field
@@ -50,13 +54,16 @@ pub enum QueryKind {
     EverydayTitle,
     /// A posting's description or requirement text.
     JobText,
+    /// One word naming a field of work.
+    FieldWord,
 }
 
 impl QueryKind {
-    pub const ALL: [QueryKind; 3] = [
+    pub const ALL: [QueryKind; 4] = [
         QueryKind::OfficialTitle,
         QueryKind::EverydayTitle,
         QueryKind::JobText,
+        QueryKind::FieldWord,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,6 +71,7 @@ impl QueryKind {
             QueryKind::OfficialTitle => "official titles",
             QueryKind::EverydayTitle => "everyday titles",
             QueryKind::JobText => "job text",
+            QueryKind::FieldWord => "field words",
         }
     }
 }
@@ -119,15 +127,15 @@ fn data_lines(path: &Path) -> anyhow::Result<Vec<(usize, Vec<String>)>> {
         .collect())
 }
 
-/// Everyday titles: `split<TAB>query<TAB>code,code`.
-pub fn read_everyday_titles(path: &Path) -> anyhow::Result<Vec<Judgement>> {
+/// Everyday titles and field words: `split<TAB>query<TAB>code,code`.
+pub fn read_queries(path: &Path, kind: QueryKind) -> anyhow::Result<Vec<Judgement>> {
     let mut judgements = Vec::new();
     for (line, fields) in data_lines(path)? {
         let [split, query, relevant] = &fields[..] else {
             anyhow::bail!("{}:{line}: expected 3 tab-separated fields", path.display());
         };
         judgements.push(Judgement {
-            kind: QueryKind::EverydayTitle,
+            kind,
             split: split.clone(),
             query: query.clone(),
             label: query.clone(),
@@ -251,14 +259,19 @@ pub fn read_official_titles(path: &Path) -> anyhow::Result<Vec<Judgement>> {
         .collect())
 }
 
-/// All judgements of the three kinds, from the repository's `search/eval`
+/// All judgements of the four kinds, from the repository's `search/eval`
 /// and the shared data folder.
 pub fn read_all(eval_dir: &Path, data: &Path) -> anyhow::Result<Vec<Judgement>> {
     let mut judgements = read_official_titles(&data.join("eval/jobtype_titles_tune.tsv"))?;
-    judgements.extend(read_everyday_titles(
+    judgements.extend(read_queries(
         &eval_dir.join("occupation_queries.tsv"),
+        QueryKind::EverydayTitle,
     )?);
     judgements.extend(read_job_texts(&eval_dir.join("text_queries.tsv"), data)?);
+    judgements.extend(read_queries(
+        &eval_dir.join("field_words.tsv"),
+        QueryKind::FieldWord,
+    )?);
     Ok(judgements)
 }
 
@@ -271,7 +284,8 @@ pub struct QueryOutcome {
     pub top: Vec<String>,
     /// 1-based rank of the first relevant hit within the top 10.
     pub first_relevant: Option<usize>,
-    /// Share of the judged occupations found in the top 10.
+    /// Share of the judged occupations found in the top 10 (of at most 10
+    /// of them: a field word judged for 30 finds all it can with 10).
     pub judged_found: f64,
 }
 
@@ -363,7 +377,7 @@ fn outcome(ranker: Ranker, judgement: &Judgement, top: Vec<String>) -> QueryOutc
     let judged_found = if judgement.relevant.is_empty() {
         0.0
     } else {
-        found as f64 / judgement.relevant.len() as f64
+        found as f64 / judgement.relevant.len().min(10) as f64
     };
     QueryOutcome {
         ranker,

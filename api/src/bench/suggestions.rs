@@ -18,7 +18,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use search::{SearchIndex, WriterOptions};
 
 use crate::{
-    bench::relevance::read_everyday_titles,
+    bench::relevance::{read_queries, QueryKind},
     db::connect_and_migrate,
     import::{import_file, ImportKind, ImportOptions, Progress},
     indexing::Indexer,
@@ -91,11 +91,13 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
                 .to_string(),
         ))
         .await?;
-    let judged: HashMap<String, (String, Vec<String>)> =
-        read_everyday_titles(&options.eval.join("occupation_queries.tsv"))?
-            .into_iter()
-            .map(|j| (j.query.trim().to_lowercase(), (j.split, j.relevant)))
-            .collect();
+    let judged: HashMap<String, (String, Vec<String>)> = read_queries(
+        &options.eval.join("occupation_queries.tsv"),
+        QueryKind::EverydayTitle,
+    )?
+    .into_iter()
+    .map(|j| (j.query.trim().to_lowercase(), (j.split, j.relevant)))
+    .collect();
     let mut tally: Tally = BTreeMap::new();
     let mut titles: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for row in rows {

@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Search quality on labelled real queries of three kinds, against
+    /// Search quality on labelled real queries of four kinds, against
     /// two plain BM25 baselines.
     Relevance {
         /// The folder of the repository's judgements.

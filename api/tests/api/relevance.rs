@@ -27,6 +27,7 @@ async fn occupation_search_stays_ahead_of_the_baselines_on_every_frozen_split() 
         (QueryKind::EverydayTitle, "fresh", 30, 0.80, 0.95),
         (QueryKind::EverydayTitle, "check", 200, 0.76, 0.87),
         (QueryKind::JobText, "check", 90, 0.47, 0.74),
+        (QueryKind::FieldWord, "check", 25, 0.95, 1.0),
     ];
     for (kind, split, least, mrr, recall) in floors {
         let hub = evaluation.scores(Ranker::Hub, kind, Some(split));
@@ -44,9 +45,12 @@ async fn occupation_search_stays_ahead_of_the_baselines_on_every_frozen_split() 
         );
         for baseline in [Ranker::BigramBm25, Ranker::JiebaBm25] {
             let other = evaluation.scores(baseline, kind, Some(split));
+            // Every ranker finds a relevant occupation for every field
+            // word: there, being ahead on recall means keeping it.
+            let recall_ahead = hub.recall_at_10 > other.recall_at_10 || hub.recall_at_10 >= 1.0;
             assert!(
                 hub.mrr_at_10 > other.mrr_at_10
-                    && hub.recall_at_10 > other.recall_at_10
+                    && recall_ahead
                     && hub.judged_at_10 > other.judged_at_10,
                 "{label}: the hub ({:.3} / {:.3} / {:.3}) is not ahead of {} ({:.3} / {:.3} / {:.3})",
                 hub.mrr_at_10,
