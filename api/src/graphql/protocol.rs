@@ -9,6 +9,9 @@
 //!   … } } } } }`) nests it again and again; at most
 //!   [`MAX_INTROSPECTION_NESTING`] of `fields`, `inputFields`, `interfaces`
 //!   and `possibleTypes` may nest.
+//! - **Directives** on `__typename`, which async-graphql's validation
+//!   skips, are checked as on any other field (unknown, repeated or
+//!   malformed ones are refused).
 //! - **Codes**: errors raised before execution get `GRAPHQL_PARSE_FAILED`,
 //!   `GRAPHQL_VALIDATION_FAILED`, `QUERY_TOO_DEEP` or `QUERY_TOO_COMPLEX`;
 //!   the HTTP layer leaves `data` out of such responses (the request never
@@ -233,6 +236,7 @@ impl Extension for ProtocolExtension {
                 .collect::<Vec<_>>()
         })?;
         if let Some(document) = self.document() {
+            check_typename_directives(&document)?;
             check_shape(&document).map_err(|error| vec![error])?;
         }
         Ok(result)
@@ -591,6 +595,120 @@ fn root_fields<'d>(
                 }
             }
         }
+    }
+}
+
+/// The directives a field may carry, and the type of their one argument.
+const FIELD_DIRECTIVES: [&str; 2] = ["include", "skip"];
+
+/// Checks the directives of `__typename` fields, which async-graphql 7.2
+/// leaves out of its validation: an unknown directive, one given twice,
+/// or `@skip`/`@include` without a Boolean `if` is refused there as it is
+/// on every other field (directive-overloading probes send hundreds of
+/// them on `__typename`). Every error is reported, each where it is.
+fn check_typename_directives(document: &ExecutableDocument) -> Result<(), Vec<ServerError>> {
+    use async_graphql::parser::types::{BaseType, VariableDefinition};
+
+    fn boolean_variables(document: &ExecutableDocument) -> Vec<&str> {
+        let operations: Vec<&Positioned<OperationDefinition>> = match &document.operations {
+            DocumentOperations::Single(operation) => vec![operation],
+            DocumentOperations::Multiple(operations) => operations.values().collect(),
+        };
+        operations
+            .into_iter()
+            .flat_map(|operation| &operation.node.variable_definitions)
+            .filter(|variable: &&Positioned<VariableDefinition>| {
+                matches!(&variable.node.var_type.node.base, BaseType::Named(name) if name.as_str() == "Boolean")
+            })
+            .map(|variable| variable.node.name.node.as_str())
+            .collect()
+    }
+
+    fn visit(set: &SelectionSet, booleans: &[&str], errors: &mut Vec<ServerError>) {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    if field.node.name.node.as_str() == "__typename" {
+                        check(&field.node.directives, booleans, errors);
+                    }
+                    visit(&field.node.selection_set.node, booleans, errors);
+                }
+                Selection::InlineFragment(fragment) => {
+                    visit(&fragment.node.selection_set.node, booleans, errors)
+                }
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+
+    fn check(
+        directives: &[Positioned<async_graphql::parser::types::Directive>],
+        booleans: &[&str],
+        errors: &mut Vec<ServerError>,
+    ) {
+        let mut seen: Vec<&str> = Vec::new();
+        for directive in directives {
+            let name = directive.node.name.node.as_str();
+            let pos = directive.pos;
+            let mut refuse = |message: String| {
+                errors.push(with_code(
+                    ServerError::new(message, Some(pos)),
+                    VALIDATION_FAILED,
+                ));
+            };
+            if !FIELD_DIRECTIVES.contains(&name) {
+                refuse(format!("Unknown directive \"{name}\""));
+                continue;
+            }
+            if seen.contains(&name) {
+                refuse(format!("Duplicate directive \"{name}\""));
+                continue;
+            }
+            seen.push(name);
+            let mut condition = None;
+            for (argument, value) in &directive.node.arguments {
+                if argument.node.as_str() == "if" && condition.is_none() {
+                    condition = Some(&value.node);
+                } else {
+                    refuse(format!(
+                        "Unknown argument \"{}\" on directive \"@{name}\"",
+                        argument.node
+                    ));
+                }
+            }
+            match condition {
+                None => refuse(format!(
+                    "Directive \"@{name}\" argument \"if\" of type \"Boolean!\" is required but not provided"
+                )),
+                Some(async_graphql_value::Value::Boolean(_)) => {}
+                Some(async_graphql_value::Value::Variable(variable))
+                    if booleans.contains(&variable.as_str()) => {}
+                Some(_) => refuse(format!(
+                    "Invalid value for argument \"if\" of directive \"@{name}\", expected type \"Boolean!\""
+                )),
+            }
+        }
+    }
+
+    let booleans = boolean_variables(document);
+    let mut errors = Vec::new();
+    match &document.operations {
+        DocumentOperations::Single(operation) => {
+            visit(&operation.node.selection_set.node, &booleans, &mut errors)
+        }
+        DocumentOperations::Multiple(operations) => {
+            for operation in operations.values() {
+                visit(&operation.node.selection_set.node, &booleans, &mut errors);
+            }
+        }
+    }
+    for fragment in document.fragments.values() {
+        visit(&fragment.node.selection_set.node, &booleans, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 

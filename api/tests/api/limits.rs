@@ -148,6 +148,70 @@ async fn a_field_selected_hundreds_of_times_is_refused_before_validation() {
 }
 
 #[tokio::test]
+async fn directives_on_typename_are_validated_like_on_any_field() {
+    let app = spawn_app().await;
+    // The directive-overloading probe of security scanners: unknown
+    // directives, repeated, on `__typename`.
+    let probe = app
+        .graphql(
+            &format!("query cop {{ __typename {} }}", "@aa".repeat(10)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&probe), "GRAPHQL_VALIDATION_FAILED", "{probe}");
+    assert!(probe.get("data").is_none(), "{probe}");
+    assert_eq!(
+        probe["errors"].as_array().map(Vec::len),
+        Some(10),
+        "{probe}"
+    );
+    assert_eq!(probe["errors"][0]["message"], "Unknown directive \"aa\"");
+    assert!(
+        probe["errors"][0]["locations"][0]["column"].is_number(),
+        "{probe}"
+    );
+    let inside_fragment = app
+        .graphql(
+            &format!(
+                "{{ ...F }} fragment F on QueryRoot {{ __typename {} }}",
+                "@include(if: true)".repeat(300)
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&inside_fragment), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        inside_fragment["errors"][0]["message"], "Duplicate directive \"include\"",
+        "{inside_fragment}"
+    );
+    for malformed in [
+        "{ __typename @skip }",
+        "{ __typename @skip(if: 1) }",
+        "{ __typename @include(if: true, unless: false) }",
+        "query($n: Int) { __typename @skip(if: $n) }",
+    ] {
+        let refused = app.graphql(malformed, json!({})).await;
+        assert_eq!(
+            error_code(&refused),
+            "GRAPHQL_VALIDATION_FAILED",
+            "{malformed}: {refused}"
+        );
+    }
+    // Well-formed ones still work, with literals and with variables.
+    let shown = app
+        .graphql(
+            "query($hide: Boolean!) { a: __typename @include(if: true) \
+             b: __typename @skip(if: $hide) @include(if: true) \
+             regions(first: 1) @skip(if: $hide) { totalCount } }",
+            json!({ "hide": true }),
+        )
+        .await;
+    assert!(shown.get("errors").is_none(), "{shown}");
+    assert_eq!(shown["data"]["a"], "QueryRoot", "{shown}");
+    assert!(shown["data"].get("b").is_none(), "{shown}");
+}
+
+#[tokio::test]
 async fn production_mode_hides_suggestions_and_introspection_and_foreign_origins() {
     let app = spawn_app_configured(|settings| settings.production = true).await;
     let typo = app
