@@ -833,4 +833,12 @@ fn a_latin_job_word_finds_the_occupation_of_its_catalogue_word() {
     // No occupation's text holds `CNC`; `synonyms.txt` reads it as 数控.
     assert_eq!(occupations_for(&index, "CNC操作工").first(), Some(&2));
     assert_eq!(occupations_for(&index, "ＣＮＣ操作工").first(), Some(&2));
+    // A title is short (re-scored) by its length as written, not after the
+    // reading adds the catalogue word.
+    let title = format!("CNC{}", "数控机床操作调整".repeat(3)) + "多工序数";
+    assert_eq!(title.chars().count(), crate::ranking::SHORT_QUERY_CHARS - 1);
+    assert!(!index
+        .second_stage_features(&occupation_request(&title))
+        .expect("features")
+        .is_empty());
 }

@@ -351,8 +351,10 @@ pub(crate) fn plan(
     } else {
         None
     };
-    let text = rewritten.as_deref().unwrap_or(text);
+    // A title is short as written: the words the reading adds do not make
+    // it pasted text.
     let short = text.chars().count() <= SHORT_QUERY_CHARS;
+    let text = rewritten.as_deref().unwrap_or(text);
     let (mut words, mut grams) = if short {
         (
             unweighted(distinct(analysis::words(text))),
