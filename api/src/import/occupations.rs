@@ -57,6 +57,40 @@ fn flag(text: &str) -> bool {
     matches!(text.trim(), "Y" | "y" | "1" | "true" | "是")
 }
 
+/// What the classification marks after an occupation's name: `L` for a
+/// green occupation, `S` for a digital one, `L/S` for both. Some source
+/// rows keep the mark (or what is left of it, `L/`) in the name.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct NameMark {
+    pub green: bool,
+    pub digital: bool,
+}
+
+/// The name without a trailing classification mark (ASCII letters and
+/// `/` after the last Chinese character), and the mark. A name that is
+/// all Latin, or has no such tail, is returned as it is.
+pub fn split_mark(name: &str) -> (&str, NameMark) {
+    let bare = name.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '/' || c == ' ');
+    let mark = &name[bare.len()..];
+    let ends_chinese = bare
+        .chars()
+        .next_back()
+        .is_some_and(search::analysis::is_cjk);
+    if mark.is_empty()
+        || !ends_chinese
+        || !mark.trim().chars().all(|c| matches!(c, 'L' | 'S' | '/'))
+    {
+        return (name, NameMark::default());
+    }
+    (
+        bare,
+        NameMark {
+            green: mark.contains('L'),
+            digital: mark.contains('S'),
+        },
+    )
+}
+
 pub async fn import(
     db: &sea_orm::DatabaseConnection,
     path: &Path,
@@ -109,7 +143,8 @@ pub fn read(
             ));
             continue;
         }
-        let name = row.name_clean.trim().to_string();
+        let (name, mark) = split_mark(row.name_clean.trim());
+        let name = name.to_string();
         if name.is_empty() {
             problems.push(problem(&file, line, "name_clean", "the name is empty"));
             continue;
@@ -128,8 +163,8 @@ pub fn read(
             name,
             definition: row.definition.trim().to_string(),
             main_tasks: row.main_tasks.trim().to_string(),
-            is_digital: flag(&row.is_digital),
-            is_green: flag(&row.is_green),
+            is_digital: flag(&row.is_digital) || mark.digital,
+            is_green: flag(&row.is_green) || mark.green,
             minor_code: row.minor_code.trim().to_string(),
             minor_name: row.minor_name.trim().to_string(),
             medium_code: row.medium_code.trim().to_string(),
@@ -246,4 +281,41 @@ async fn code_ids<C: ConnectionTrait>(
 ) -> Result<HashMap<String, i32>, DbErr> {
     key_ids::<occupation::Entity, _>(db, occupation::Column::Code, occupation::Column::Id, codes)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_classification_mark_leaves_the_name_and_sets_its_flags() {
+        assert_eq!(
+            split_mark("物流工程技术人员L/"),
+            (
+                "物流工程技术人员",
+                NameMark {
+                    green: true,
+                    digital: false
+                }
+            )
+        );
+        assert_eq!(
+            split_mark("碳汇计量评估师L/S"),
+            (
+                "碳汇计量评估师",
+                NameMark {
+                    green: true,
+                    digital: true
+                }
+            )
+        );
+        assert_eq!(split_mark("数字化管理师 S").0, "数字化管理师");
+        assert!(split_mark("数字化管理师 S").1.digital);
+        // Other Latin text is part of the name.
+        assert_eq!(split_mark("CAD制图员").0, "CAD制图员");
+        assert_eq!(split_mark("工业APP开发员").0, "工业APP开发员");
+        assert_eq!(split_mark("焊工IT").0, "焊工IT");
+        assert_eq!(split_mark("PLC").0, "PLC");
+        assert_eq!(split_mark("焊工"), ("焊工", NameMark::default()));
+    }
 }

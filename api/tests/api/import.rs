@@ -109,6 +109,8 @@ async fn occupations_import_1605_codes_and_report_the_three_repeated_codes() {
             r#"{
               all: occupations { totalCount }
               digital: occupations(filter: { isDigital: true }) { totalCount }
+              green: occupations(filter: { isGreen: true }) { totalCount }
+              logistics: occupation(code: "2-02-30-02") { name isGreen isDigital }
               welder: occupation(code: "6-18-02-04") { name majorCode majorName mediumCode minorCode }
               counsellor: occupation(code: "2-07-10-03") { name }
             }"#,
@@ -117,6 +119,13 @@ async fn occupations_import_1605_codes_and_report_the_three_repeated_codes() {
         .await;
     assert_eq!(data["all"]["totalCount"], 1605);
     assert_eq!(data["digital"]["totalCount"], 97);
+    // 23 rows keep the classification's mark in the name (`L/`, what is
+    // left of `L/S`): the name loses it, the occupation is green.
+    assert_eq!(
+        data["logistics"],
+        json!({ "name": "物流工程技术人员", "isGreen": true, "isDigital": true })
+    );
+    assert_eq!(data["green"]["totalCount"], 110 + 23);
     assert_eq!(data["welder"]["name"], "焊工");
     assert_eq!(data["welder"]["mediumCode"], "6-18");
     let definition = app.data(welder, json!({})).await["occupation"]["definition"].clone();
