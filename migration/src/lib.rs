@@ -17,6 +17,7 @@ mod m20261127_000011_competition_rewards;
 mod m20261127_000012_outreach_activities;
 mod m20261127_000013_expert_pool;
 mod m20261128_000014_waiting_for_suggestions;
+mod m20261128_000015_occupation_name_marks;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_outreach_activities::Migration),
             Box::new(m20261127_000013_expert_pool::Migration),
             Box::new(m20261128_000014_waiting_for_suggestions::Migration),
+            Box::new(m20261128_000015_occupation_name_marks::Migration),
         ]
     }
 }

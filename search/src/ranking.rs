@@ -2,8 +2,8 @@
 //! the top hits of a short query (a job title) are re-scored. Every weight
 //! is in [`WEIGHTS`]; `hub-bench relevance` measures them on judged queries
 //! of four kinds (official job-type titles, everyday titles, job text,
-//! field words) against plain BM25 baselines, and the weights were fitted on the `tune`
-//! parts only.
+//! field words) against plain BM25 baselines, and the weights were fitted
+//! on the `tune` parts only.
 //!
 //! **First stage** (every query): BM25 over
 //! - the whole text of an object (name, structured names, body) as jieba
@@ -45,10 +45,9 @@
 //! lower unless their name holds the title's head word. A query that
 //! names a field of work (`化工`, `食品`) ranks first the names that hold
 //! its words and name some work of that field (化工总控工, not 化纤聚合工
-//! with the same characters apart). The weights were
-//! fitted on the `tune` parts of `hub-bench relevance` (`hub-bench
-//! relevance --features FILE` writes the features,
-//! `scripts/fit_rerank.py` fits them).
+//! with the same characters apart). The weights were fitted on the `tune`
+//! parts of `hub-bench relevance` (`hub-bench relevance --features FILE`
+//! writes the features, `scripts/fit_rerank.py` fits them).
 
 use std::collections::BTreeSet;
 

@@ -430,3 +430,59 @@ async fn imported_postings_are_checked_like_the_services_check_them() {
     assert_eq!((again.created, again.updated), (0, 3));
     assert_eq!(app.count("demand_posting").await, 3);
 }
+
+/// Databases of earlier versions hold names with the classification's mark
+/// (from the built-in table or an import): a migration takes it off.
+#[tokio::test]
+async fn a_migration_takes_the_mark_off_stored_occupation_names() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = crate::helpers::fresh_database(dir.path()).await;
+    let (db, _) = hub::db::connect_and_migrate(&url)
+        .await
+        .expect("the database");
+    let backend = db.get_database_backend();
+    let run = |sql: &str| Statement::from_string(backend, sql.to_string());
+    // As an earlier version stored them.
+    for (code, name) in [
+        ("2-02-30-02", "物流工程技术人员L/"),
+        ("6-18-02-04", "焊工L/S"),
+    ] {
+        db.execute_raw(run(&format!(
+            "UPDATE occupation SET name = '{name}', is_green = FALSE, is_digital = FALSE \
+             WHERE code = '{code}'"
+        )))
+        .await
+        .expect("the old name");
+    }
+    Migrator::down(&db, Some(1)).await.expect("down");
+    Migrator::up(&db, None).await.expect("up again");
+    for (code, name, digital) in [
+        ("2-02-30-02", "物流工程技术人员", false),
+        ("6-18-02-04", "焊工", true),
+    ] {
+        let row = db
+            .query_one_raw(run(&format!(
+                "SELECT name, is_green, is_digital FROM occupation WHERE code = '{code}'"
+            )))
+            .await
+            .expect("the query")
+            .expect("the occupation");
+        assert_eq!(
+            row.try_get_by_index::<String>(0).ok().as_deref(),
+            Some(name)
+        );
+        assert_eq!(
+            row.try_get_by_index::<bool>(1).ok(),
+            Some(true),
+            "{code} green"
+        );
+        assert_eq!(
+            row.try_get_by_index::<bool>(2).ok(),
+            Some(digital),
+            "{code} digital"
+        );
+    }
+}
