@@ -391,11 +391,7 @@ fn check_expansion(document: &ExecutableDocument) -> ServerResult<()> {
         sizes: HashMap::new(),
         open: Vec::new(),
     };
-    let operations: Vec<&Positioned<OperationDefinition>> = match &document.operations {
-        DocumentOperations::Single(operation) => vec![operation],
-        DocumentOperations::Multiple(operations) => operations.values().collect(),
-    };
-    for operation in operations {
+    for operation in operations(document) {
         walk.size(&operation.node.selection_set.node)?;
     }
     Ok(())
@@ -445,16 +441,8 @@ fn check_repeats(document: &ExecutableDocument) -> ServerResult<()> {
         }
         Ok(())
     }
-    match &document.operations {
-        DocumentOperations::Single(operation) => visit(&operation.node.selection_set.node)?,
-        DocumentOperations::Multiple(operations) => {
-            for operation in operations.values() {
-                visit(&operation.node.selection_set.node)?;
-            }
-        }
-    }
-    for fragment in document.fragments.values() {
-        visit(&fragment.node.selection_set.node)?;
+    for set in top_sets(document) {
+        visit(set)?;
     }
     Ok(())
 }
@@ -474,19 +462,29 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
             })
             .sum()
     }
-    let operations: usize = match &document.operations {
-        DocumentOperations::Single(operation) => count(&operation.node.selection_set.node),
-        DocumentOperations::Multiple(operations) => operations
-            .values()
-            .map(|operation| count(&operation.node.selection_set.node))
-            .sum(),
-    };
-    operations
-        + document
-            .fragments
-            .values()
-            .map(|fragment| count(&fragment.node.selection_set.node))
-            .sum::<usize>()
+    top_sets(document).map(count).sum()
+}
+
+/// Every operation of a document.
+fn operations(document: &ExecutableDocument) -> Vec<&Positioned<OperationDefinition>> {
+    match &document.operations {
+        DocumentOperations::Single(operation) => vec![operation],
+        DocumentOperations::Multiple(operations) => operations.values().collect(),
+    }
+}
+
+/// The selection set of every operation and of every fragment of a
+/// document, each once.
+fn top_sets(document: &ExecutableDocument) -> impl Iterator<Item = &SelectionSet> {
+    operations(document)
+        .into_iter()
+        .map(|operation| &operation.node.selection_set.node)
+        .chain(
+            document
+                .fragments
+                .values()
+                .map(|fragment| &fragment.node.selection_set.node),
+        )
 }
 
 fn operation<'d>(
@@ -610,11 +608,7 @@ fn check_typename_directives(document: &ExecutableDocument) -> Result<(), Vec<Se
     use async_graphql::parser::types::{BaseType, VariableDefinition};
 
     fn boolean_variables(document: &ExecutableDocument) -> Vec<&str> {
-        let operations: Vec<&Positioned<OperationDefinition>> = match &document.operations {
-            DocumentOperations::Single(operation) => vec![operation],
-            DocumentOperations::Multiple(operations) => operations.values().collect(),
-        };
-        operations
+        operations(document)
             .into_iter()
             .flat_map(|operation| &operation.node.variable_definitions)
             .filter(|variable: &&Positioned<VariableDefinition>| {
@@ -692,18 +686,8 @@ fn check_typename_directives(document: &ExecutableDocument) -> Result<(), Vec<Se
 
     let booleans = boolean_variables(document);
     let mut errors = Vec::new();
-    match &document.operations {
-        DocumentOperations::Single(operation) => {
-            visit(&operation.node.selection_set.node, &booleans, &mut errors)
-        }
-        DocumentOperations::Multiple(operations) => {
-            for operation in operations.values() {
-                visit(&operation.node.selection_set.node, &booleans, &mut errors);
-            }
-        }
-    }
-    for fragment in document.fragments.values() {
-        visit(&fragment.node.selection_set.node, &booleans, &mut errors);
+    for set in top_sets(document) {
+        visit(set, &booleans, &mut errors);
     }
     if errors.is_empty() {
         Ok(())
@@ -715,12 +699,8 @@ fn check_typename_directives(document: &ExecutableDocument) -> Result<(), Vec<Se
 /// Refuses documents nested deeper than [`MAX_DEPTH`] (introspection not
 /// counted) or with circular introspection.
 fn check_shape(document: &ExecutableDocument) -> ServerResult<()> {
-    let operations: Vec<&Positioned<OperationDefinition>> = match &document.operations {
-        DocumentOperations::Single(operation) => vec![operation],
-        DocumentOperations::Multiple(operations) => operations.values().collect(),
-    };
     let mut memo = HashMap::new();
-    for operation in operations {
+    for operation in operations(document) {
         let mut roots = Vec::new();
         root_fields(
             &operation.node.selection_set.node,
