@@ -291,6 +291,75 @@ pub fn expand(text: &str) -> String {
     extra.join(" ")
 }
 
+/// Words of a job posting's title that name the seniority, the stage or the
+/// terms of a job, not its work: `高级算法工程师` and `算法工程师` are one
+/// occupation. Their characters would otherwise match names that hold them
+/// for another reason (`高级中学教师`, `深潜…`, `…评级员`).
+const LEVEL_WORDS: &[&str] = &[
+    "初级",
+    "中级",
+    "高级",
+    "中高级",
+    "初中级",
+    "资深",
+    "见习",
+    "实习",
+    "实习生",
+    "高薪",
+    "急招",
+    "急聘",
+    "诚聘",
+    "直招",
+];
+
+/// A level's first character written apart before a level word
+/// (`中/高级`).
+const LEVEL_PREFIXES: &[&str] = &["初", "中", "高"];
+
+/// The text without its [`LEVEL_WORDS`], for searches of the reference
+/// kinds (an occupation has no seniority); `None` when it holds none, or
+/// nothing searchable would remain (`实习生` alone is kept as asked). The
+/// words are whole jieba words of the text: `高级中学教师` is cut as
+/// `高级中学` + `教师` and keeps its level.
+pub fn without_level_words(text: &str) -> Option<String> {
+    let folded = folded(text);
+    let pieces: Vec<&str> = jieba()
+        .cut(&folded, true)
+        .into_iter()
+        .map(|token| token.word)
+        .collect();
+    let searchable = |piece: &str| piece.chars().any(char::is_alphanumeric);
+    let mut dropped = vec![false; pieces.len()];
+    for (at, piece) in pieces.iter().enumerate() {
+        if !LEVEL_WORDS.contains(piece) {
+            continue;
+        }
+        dropped[at] = true;
+        // `中/高级`: the `中` written apart goes with it.
+        let before = pieces[..at]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, piece)| searchable(piece));
+        if let Some((before_at, before)) = before {
+            if LEVEL_PREFIXES.contains(before) {
+                dropped[before_at] = true;
+            }
+        }
+    }
+    if !dropped.contains(&true) {
+        return None;
+    }
+    let kept: String = pieces
+        .iter()
+        .zip(&dropped)
+        .map(|(piece, dropped)| if *dropped { " " } else { piece })
+        .collect();
+    kept.chars()
+        .any(char::is_alphanumeric)
+        .then(|| kept.trim().to_string())
+}
+
 /// The text with the first catalogue word each Latin everyday word stands
 /// for written after it (`cnc操作工` → `cnc数控操作工`, `java开发` →
 /// `java软件开发`), lowercased; `None` when the text holds none. Searches
@@ -493,6 +562,30 @@ mod tests {
             with_catalogue_words("UI/UX设计").as_deref(),
             Some("ui视觉传达设计/ux设计")
         );
+    }
+
+    #[test]
+    fn level_words_are_left_out_unless_nothing_else_remains() {
+        let without = |text: &str| without_level_words(text);
+        assert_eq!(
+            without("初级java开发工程师").as_deref(),
+            Some("java开发工程师")
+        );
+        assert_eq!(without("资深会计").as_deref(), Some("会计"));
+        assert_eq!(
+            without("大数据开发工程师 中/高级").map(|text| text.replace(' ', "")),
+            Some("大数据开发工程师/".to_string())
+        );
+        assert_eq!(
+            without("焊工（高级）").map(|t| t.replace(' ', "")),
+            Some("焊工（）".to_string())
+        );
+        // A name that holds the level as part of a longer word keeps it.
+        assert_eq!(without("高级中学教师"), None);
+        assert_eq!(without("初级中学语文教师"), None);
+        // Nothing searchable would remain: the text is kept as asked.
+        assert_eq!(without("实习生"), None);
+        assert_eq!(without("电工"), None);
     }
 
     #[test]

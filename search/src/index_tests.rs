@@ -842,3 +842,48 @@ fn a_latin_job_word_finds_the_occupation_of_its_catalogue_word() {
         .expect("features")
         .is_empty());
 }
+
+#[test]
+fn seniority_words_of_a_posting_title_do_not_rank_occupations() {
+    let index = index();
+    index
+        .apply(
+            &[
+                occupation(1, "焊工", "操作焊接设备，焊接金属工件的人员。", "6"),
+                occupation(
+                    2,
+                    "高级中学教师",
+                    "在高级中学从事教育教学工作的专业人员。",
+                    "2",
+                ),
+                occupation(
+                    3,
+                    "初级中学教师",
+                    "在初级中学从事教育教学工作的专业人员。",
+                    "2",
+                ),
+                occupation(4, "会计专业人员", "从事会计核算和会计监督的专业人员。", "2"),
+                occupation(
+                    5,
+                    "深潜工程技术人员",
+                    "从事深潜作业技术工作的工程技术人员。",
+                    "2",
+                ),
+            ],
+            1,
+        )
+        .expect("apply");
+    // `高级` and `资深` name a level, which no occupation has: the title
+    // ranks as it would without it.
+    for (title, work) in [
+        ("高级焊工", "焊工"),
+        ("资深会计", "会计"),
+        ("焊工 中/高级", "焊工"),
+    ] {
+        let found = occupations_for(&index, title);
+        assert_eq!(found, occupations_for(&index, work), "{title}");
+    }
+    // A name that holds the level in a longer word keeps it.
+    assert_eq!(occupations_for(&index, "高级中学教师").first(), Some(&2));
+    assert_eq!(occupations_for(&index, "初级中学教师").first(), Some(&3));
+}

@@ -18,6 +18,10 @@
 //! - everyday words expanded to catalogue words (`synonyms.txt`), whole
 //!   words only, at a lower weight.
 //!
+//! A search for the reference kinds leaves out the level words of a posting
+//! title (`高级`, `资深`, `实习生`: [`analysis::without_level_words`]): no
+//! occupation has a seniority.
+//!
 //! A search that may return postings leaves out the query words held by
 //! more than half of all objects when rarer ones remain
 //! ([`COMMON_QUERY_SHARE`]): they tell nothing apart and would be scored
@@ -345,6 +349,14 @@ pub(crate) fn plan(
     // the reference kinds reads each Latin everyday word with the
     // catalogue word it stands for (`CNC操作工` as `cnc数控操作工`).
     let expanded = analysis::expand(text);
+    // An occupation has no seniority: `高级` of `高级焊工` would only match
+    // names that hold its characters for another reason.
+    let unlevelled = if reference_only {
+        analysis::without_level_words(text)
+    } else {
+        None
+    };
+    let text = unlevelled.as_deref().unwrap_or(text);
     let rewritten = if reference_only {
         analysis::with_catalogue_words(text)
     } else {
