@@ -284,7 +284,14 @@ pub fn expand(text: &str) -> String {
     let lower = folded(text).to_lowercase();
     let mut extra: Vec<&str> = Vec::new();
     for (from, to) in expansions() {
-        if lower.contains(from.as_str()) && !extra.contains(&to.as_str()) {
+        // A Latin word counts whole (`ui`, not the `ui` of `build`); a
+        // Chinese one wherever it stands (`外卖骑手` of `美团外卖骑手`).
+        let holds = if from.is_ascii() {
+            whole_words(&lower, from).next().is_some()
+        } else {
+            lower.contains(from.as_str())
+        };
+        if holds && !extra.contains(&to.as_str()) {
             extra.push(to);
         }
     }
@@ -387,21 +394,26 @@ pub fn with_catalogue_words(text: &str) -> Option<String> {
 /// number: `ui` of `build` stays) replaced by `to`; `None` when there is
 /// none.
 fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
-    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (at, _) in text.match_indices(from) {
-        let end = at + from.len();
-        if latin(text[..at].chars().next_back()) || latin(text[end..].chars().next()) {
-            continue;
-        }
-        out.push_str(&text[last..at]);
+    let mut last = None;
+    for at in whole_words(text, from) {
+        out.push_str(&text[last.unwrap_or(0)..at]);
         out.push_str(to);
-        last = end;
+        last = Some(at + from.len());
     }
-    (last > 0).then(|| {
+    last.map(|last| {
         out.push_str(&text[last..]);
         out
+    })
+}
+
+/// Where `from` stands in `text` as a whole word: not inside a longer Latin
+/// word or number.
+fn whole_words<'a>(text: &'a str, from: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    text.match_indices(from).filter_map(move |(at, _)| {
+        let end = at + from.len();
+        (!latin(text[..at].chars().next_back()) && !latin(text[end..].chars().next())).then_some(at)
     })
 }
 
@@ -543,6 +555,16 @@ mod tests {
         assert!(expand("CNC操作工").contains("数控"));
         assert!(expand("ＰＬＣ工程师").contains("可编程控制器"));
         assert!(expand("AutoCAD制图员").contains("计算机辅助设计"));
+    }
+
+    #[test]
+    fn latin_everyday_words_expand_only_as_whole_words() {
+        assert!(expand("UI设计师").contains(&expand("ui")));
+        assert!(!expand("ui").is_empty());
+        // `ui` of `build`, `hr` of `chrome`, `cad` of `academy`.
+        assert_eq!(expand("build工程师"), expand("工程师"));
+        assert_eq!(expand("chrome插件开发"), expand("插件开发"));
+        assert_eq!(expand("academy讲师"), expand("讲师"));
     }
 
     #[test]
