@@ -457,8 +457,44 @@ async fn a_migration_takes_the_mark_off_stored_occupation_names() {
         .await
         .expect("the old name");
     }
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let before = entity::change_log::Entity::find()
+        .order_by_desc(entity::change_log::Column::Seq)
+        .one(&db)
+        .await
+        .expect("the change log")
+        .map_or(0, |row| row.seq);
     Migrator::down(&db, Some(1)).await.expect("down");
     Migrator::up(&db, None).await.expect("up again");
+    // The renamed occupations are logged as updated (rows the indexer
+    // reads), so the index and clients that follow the log see the names.
+    let logged = entity::change_log::Entity::find()
+        .filter(entity::change_log::Column::Seq.gt(before))
+        .all(&db)
+        .await
+        .expect("the change log");
+    let mut ids: Vec<(String, i32, entity::enums::ChangeOperation)> = logged
+        .into_iter()
+        .map(|row| (row.entity, row.entity_id, row.operation))
+        .collect();
+    ids.sort_by_key(|(_, id, _)| *id);
+    let mut expected = Vec::new();
+    for code in ["2-02-30-02", "6-18-02-04"] {
+        let id = entity::occupation::Entity::find()
+            .filter(entity::occupation::Column::Code.eq(code))
+            .one(&db)
+            .await
+            .expect("the query")
+            .expect("the occupation")
+            .id;
+        expected.push((
+            "Occupation".to_string(),
+            id,
+            entity::enums::ChangeOperation::Update,
+        ));
+    }
+    expected.sort_by_key(|(_, id, _)| *id);
+    assert_eq!(ids, expected);
     for (code, name, digital) in [
         ("2-02-30-02", "物流工程技术人员", false),
         ("6-18-02-04", "焊工", true),
