@@ -568,6 +568,14 @@ mod tests {
     }
 
     #[test]
+    fn technologies_of_a_field_expand_to_the_field_and_common_tools_do_not() {
+        assert!(expand("负责基于Hadoop、Spark的数据平台开发").contains("大数据"));
+        assert!(expand("熟悉SpringBoot、MyBatis").contains("计算机程序设计员"));
+        // Nearly every kind of office and software work uses a database.
+        assert_eq!(expand("熟悉MySQL和Excel"), "");
+    }
+
+    #[test]
     fn latin_everyday_words_get_their_catalogue_word() {
         assert_eq!(
             with_catalogue_words("ＣＮＣ操作工").as_deref(),
