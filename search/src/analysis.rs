@@ -319,17 +319,66 @@ const LEVEL_WORDS: &[&str] = &[
     "直招",
 ];
 
+/// Words of a pasted job posting about the posting itself (its sections,
+/// requirements, pay and benefits), not the work: rare in occupation
+/// texts, so they would otherwise be among the most specific terms of every
+/// pasted description.
+const POSTING_WORDS: &[&str] = &[
+    "岗位职责",
+    "职位描述",
+    "任职要求",
+    "任职资格",
+    "工作经验",
+    "五险一金",
+    "年终奖",
+    "试用期",
+    "学历",
+    "大专",
+    "本科",
+    "硕士",
+    "统招",
+    "经验",
+    "优先",
+    "年龄",
+    "福利",
+    "待遇",
+    "双休",
+    "工资",
+    "薪资",
+    "提成",
+    "底薪",
+    "公司",
+    "团队",
+    "简历",
+    "面试",
+    "入职",
+    "转正",
+];
+
 /// A level's first character written apart before a level word
 /// (`中/高级`).
 const LEVEL_PREFIXES: &[&str] = &["初", "中", "高"];
 
-/// The text without its [`LEVEL_WORDS`], for searches of the reference
-/// kinds (an occupation has no seniority); `None` when it holds none, or
-/// nothing searchable would remain (`实习生` alone is kept as asked). The
-/// words are whole jieba words of the text: `高级中学教师` is cut as
-/// `高级中学` + `教师` and keeps its level.
-pub fn without_level_words(text: &str) -> Option<String> {
-    let folded = folded(text);
+/// The text without the words that name no work, for searches of the
+/// reference kinds: its [`LEVEL_WORDS`] (an occupation has no seniority)
+/// and, for `pasted` text (a job posting pasted whole), its
+/// [`POSTING_WORDS`]. `None` when it holds none, or nothing searchable
+/// would remain (`实习生` alone is kept as asked). Level words count as
+/// whole jieba words of the text: `高级中学教师` is cut as `高级中学` +
+/// `教师` and keeps its level; posting words wherever they stand.
+pub fn without_job_terms(text: &str, pasted: bool) -> Option<String> {
+    let mut folded = folded(text);
+    let mut changed = false;
+    if pasted {
+        // Wherever they stand: jieba cuts some of them apart (`任职` +
+        // `要求`). Longer ones first (`工作经验` before `经验`).
+        for word in POSTING_WORDS {
+            if folded.contains(word) {
+                folded = folded.replace(word, " ");
+                changed = true;
+            }
+        }
+    }
     let pieces: Vec<&str> = jieba()
         .cut(&folded, true)
         .into_iter()
@@ -354,7 +403,7 @@ pub fn without_level_words(text: &str) -> Option<String> {
             }
         }
     }
-    if !dropped.contains(&true) {
+    if !changed && !dropped.contains(&true) {
         return None;
     }
     let kept: String = pieces
@@ -596,7 +645,7 @@ mod tests {
 
     #[test]
     fn level_words_are_left_out_unless_nothing_else_remains() {
-        let without = |text: &str| without_level_words(text);
+        let without = |text: &str| without_job_terms(text, false);
         assert_eq!(
             without("初级java开发工程师").as_deref(),
             Some("java开发工程师")
@@ -616,6 +665,25 @@ mod tests {
         // Nothing searchable would remain: the text is kept as asked.
         assert_eq!(without("实习生"), None);
         assert_eq!(without("电工"), None);
+    }
+
+    #[test]
+    fn pasted_postings_lose_their_requirements_and_benefits_words() {
+        let text = "岗位职责：负责焊接作业。任职要求：大专学历，两年以上工作经验，五险一金，双休。";
+        let kept = without_job_terms(text, true).expect("posting words");
+        for gone in [
+            "岗位职责",
+            "任职要求",
+            "学历",
+            "工作经验",
+            "五险一金",
+            "双休",
+        ] {
+            assert!(!kept.contains(gone), "{gone} in {kept}");
+        }
+        assert!(kept.contains("焊接"));
+        // A title keeps them: `经验` is not a level.
+        assert_eq!(without_job_terms("焊工 有经验优先", false), None);
     }
 
     #[test]

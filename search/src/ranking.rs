@@ -19,8 +19,11 @@
 //!   words only, at a lower weight.
 //!
 //! A search for the reference kinds leaves out the level words of a posting
-//! title (`高级`, `资深`, `实习生`: [`analysis::without_level_words`]): no
-//! occupation has a seniority.
+//! title (`高级`, `资深`, `实习生`): no occupation has a seniority; and of a
+//! pasted posting, also the words about the posting itself (`任职要求`,
+//! `学历`, `五险一金`: [`analysis::without_job_terms`]), which occupation
+//! texts rarely hold and which would otherwise be among its most specific
+//! terms.
 //!
 //! A search that may return postings leaves out the query words held by
 //! more than half of all objects when rarer ones remain
@@ -350,9 +353,10 @@ pub(crate) fn plan(
     // catalogue word it stands for (`CNC操作工` as `cnc数控操作工`).
     let expanded = analysis::expand(text);
     // An occupation has no seniority: `高级` of `高级焊工` would only match
-    // names that hold its characters for another reason.
+    // names that hold its characters for another reason; nor do the
+    // requirements and benefits of a pasted posting name its work.
     let unlevelled = if reference_only {
-        analysis::without_level_words(text)
+        analysis::without_job_terms(text, text.chars().count() > SHORT_QUERY_CHARS)
     } else {
         None
     };
