@@ -355,13 +355,18 @@ const POSTING_WORDS: &[&str] = &[
     "转正",
 ];
 
+/// `招聘` (hiring) names the posting, not the work (`司机招聘`), unless a
+/// recruiter's role follows it (`招聘专员`: recruiting is the work).
+const HIRING: &str = "招聘";
+const RECRUITER_ROLES: &[&str] = &["专员", "经理", "主管", "顾问", "助理", "总监"];
+
 /// A level's first character written apart before a level word
 /// (`中/高级`).
 const LEVEL_PREFIXES: &[&str] = &["初", "中", "高"];
 
 /// The text without the words that name no work, for searches of the
-/// reference kinds: its [`LEVEL_WORDS`] (an occupation has no seniority)
-/// and, for `pasted` text (a job posting pasted whole), its
+/// reference kinds: its [`LEVEL_WORDS`] (an occupation has no seniority),
+/// [`HIRING`] but before a recruiter's role, and, for `pasted` text (a job posting pasted whole), its
 /// [`POSTING_WORDS`]. `None` when it holds none, or nothing searchable
 /// would remain (`实习生` alone is kept as asked). Level words count as
 /// whole jieba words of the text: `高级中学教师` is cut as `高级中学` +
@@ -387,7 +392,11 @@ pub fn without_job_terms(text: &str, pasted: bool) -> Option<String> {
     let searchable = |piece: &str| piece.chars().any(char::is_alphanumeric);
     let mut dropped = vec![false; pieces.len()];
     for (at, piece) in pieces.iter().enumerate() {
-        if !LEVEL_WORDS.contains(piece) {
+        let hiring = *piece == HIRING
+            && !pieces
+                .get(at + 1)
+                .is_some_and(|next| RECRUITER_ROLES.contains(next));
+        if !LEVEL_WORDS.contains(piece) && !hiring {
             continue;
         }
         dropped[at] = true;
@@ -665,6 +674,9 @@ mod tests {
         // Nothing searchable would remain: the text is kept as asked.
         assert_eq!(without("实习生"), None);
         assert_eq!(without("电工"), None);
+        // Hiring is not the work, unless recruiting is.
+        assert_eq!(without("司机招聘").as_deref(), Some("司机"));
+        assert_eq!(without("招聘专员"), None);
     }
 
     #[test]
