@@ -366,8 +366,8 @@ const LEVEL_PREFIXES: &[&str] = &["初", "中", "高"];
 
 /// The text without the words that name no work, for searches of the
 /// reference kinds: its [`LEVEL_WORDS`] (an occupation has no seniority),
-/// [`HIRING`] but before a recruiter's role, and, for `pasted` text (a job posting pasted whole), its
-/// [`POSTING_WORDS`]. `None` when it holds none, or nothing searchable
+/// [`HIRING`] unless a recruiter's role follows, and, for `pasted` text (a
+/// job posting pasted whole), its [`POSTING_WORDS`]. `None` when it holds none, or nothing searchable
 /// would remain (`实习生` alone is kept as asked). Level words count as
 /// whole jieba words of the text: `高级中学教师` is cut as `高级中学` +
 /// `教师` and keeps its level; posting words wherever they stand.

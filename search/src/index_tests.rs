@@ -887,3 +887,33 @@ fn seniority_words_of_a_posting_title_do_not_rank_occupations() {
     assert_eq!(occupations_for(&index, "高级中学教师").first(), Some(&2));
     assert_eq!(occupations_for(&index, "初级中学教师").first(), Some(&3));
 }
+
+#[test]
+fn pasted_text_stays_pasted_text_when_its_posting_words_are_left_out() {
+    let index = index();
+    index
+        .apply(
+            &[occupation(
+                1,
+                "焊工",
+                "操作焊接设备，焊接金属工件的人员。",
+                "6",
+            )],
+            1,
+        )
+        .expect("apply");
+    // 38 characters as pasted, 19 without its posting words: still ranked
+    // as pasted text (no second stage), still found.
+    let pasted = "岗位职责：焊接金属工件。任职要求：大专学历，工作经验，五险一金，双休，年终奖";
+    assert!(pasted.chars().count() > crate::ranking::SHORT_QUERY_CHARS);
+    let candidates = index
+        .second_stage_features(&occupation_request(pasted))
+        .expect("features");
+    assert!(candidates.is_empty());
+    assert_eq!(occupations_for(&index, pasted), vec![1]);
+    // A title is re-scored.
+    assert!(!index
+        .second_stage_features(&occupation_request("焊工"))
+        .expect("features")
+        .is_empty());
+}

@@ -352,23 +352,24 @@ pub(crate) fn plan(
     // the reference kinds reads each Latin everyday word with the
     // catalogue word it stands for (`CNC操作工` as `cnc数控操作工`).
     let expanded = analysis::expand(text);
+    // A title is short as written: neither the words left out below nor
+    // those the reading adds make pasted text a title or a title pasted
+    // text.
+    let short = text.chars().count() <= SHORT_QUERY_CHARS;
     // An occupation has no seniority: `高级` of `高级焊工` would only match
     // names that hold its characters for another reason; nor do the
     // requirements and benefits of a pasted posting name its work.
-    let unlevelled = if reference_only {
-        analysis::without_job_terms(text, text.chars().count() > SHORT_QUERY_CHARS)
+    let work_text = if reference_only {
+        analysis::without_job_terms(text, !short)
     } else {
         None
     };
-    let text = unlevelled.as_deref().unwrap_or(text);
+    let text = work_text.as_deref().unwrap_or(text);
     let rewritten = if reference_only {
         analysis::with_catalogue_words(text)
     } else {
         None
     };
-    // A title is short as written: the words the reading adds do not make
-    // it pasted text.
-    let short = text.chars().count() <= SHORT_QUERY_CHARS;
     let text = rewritten.as_deref().unwrap_or(text);
     let (mut words, mut grams) = if short {
         (
