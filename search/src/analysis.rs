@@ -286,7 +286,7 @@ pub fn expand(text: &str) -> String {
     for (from, to) in expansions() {
         // A Latin word counts whole (`ui`, not the `ui` of `build`); a
         // Chinese one wherever it stands (`外卖骑手` of `美团外卖骑手`).
-        let holds = if from.is_ascii() {
+        let holds = if spelt_in_latin(from) {
             whole_words(&lower, from).next().is_some()
         } else {
             lower.contains(from.as_str())
@@ -435,7 +435,7 @@ pub fn with_catalogue_words(text: &str) -> Option<String> {
     let mut lower = folded(text).to_lowercase();
     let mut replaced = false;
     for (from, to) in expansions() {
-        if !from.is_ascii() || !lower.contains(from.as_str()) {
+        if !spelt_in_latin(from) || !lower.contains(from.as_str()) {
             continue;
         }
         if let Some(first) = to.split_whitespace().next() {
@@ -446,6 +446,12 @@ pub fn with_catalogue_words(text: &str) -> Option<String> {
         }
     }
     replaced.then_some(lower)
+}
+
+/// Whether an everyday word holds Latin letters or digits (`cnc`, `3d打印`):
+/// such a word counts only whole, and no occupation's text spells it.
+fn spelt_in_latin(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_alphanumeric())
 }
 
 /// `text` with each whole-word `from` (not inside a longer Latin word or
@@ -613,6 +619,13 @@ mod tests {
         assert!(expand("CNC操作工").contains("数控"));
         assert!(expand("ＰＬＣ工程师").contains("可编程控制器"));
         assert!(expand("AutoCAD制图员").contains("计算机辅助设计"));
+        assert!(expand("SMT贴片操作工").contains("电子设备装接工"));
+        assert!(expand("IPQC巡检员").contains("质检员"));
+        assert!(expand("ＢＩＭ建模员").contains("建筑信息模型"));
+        assert!(expand("3D打印技术员").contains("增材制造"));
+        assert!(expand("X射线探伤工").contains("无损检测"));
+        // `qc` inside a longer Latin word is not quality control.
+        assert_eq!(expand("IQCX专员"), "");
     }
 
     #[test]
@@ -642,6 +655,11 @@ mod tests {
         assert_eq!(
             with_catalogue_words("Java开发工程师").as_deref(),
             Some("java软件开发工程师")
+        );
+        // A key spelt partly in Latin is rewritten too.
+        assert_eq!(
+            with_catalogue_words("3D打印工").as_deref(),
+            Some("3d打印增材制造工")
         );
         // Chinese keys and Latin words inside longer ones stay.
         assert_eq!(with_catalogue_words("电焊工"), None);
