@@ -51,6 +51,11 @@ pub struct Cli {
         default_value_t = 1_200
     )]
     pub rate_limit_per_address: u32,
+    /// Count requests from this machine (loopback addresses) against the
+    /// per-address limit too; by default they are local tools, or a
+    /// reverse proxy whose clients would all share one address.
+    #[arg(long, global = true, env = "HUB_RATE_LIMIT_LOOPBACK", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, action = clap::ArgAction::Set)]
+    pub rate_limit_loopback: bool,
     /// GraphQL requests a minute per API token (0: no limit).
     #[arg(
         long,
@@ -306,6 +311,7 @@ fn settings(cli: &Cli, addr: Option<SocketAddr>, load_demo: bool) -> Settings {
             .filter(|origin| !origin.is_empty())
             .collect(),
         rate_limit_per_address: cli.rate_limit_per_address,
+        rate_limit_loopback: cli.rate_limit_loopback,
         rate_limit_per_token: cli.rate_limit_per_token,
         request_timeout: std::time::Duration::from_secs(cli.request_timeout_secs.max(1)),
         suggest_occupations: cli.suggest_occupations,

@@ -33,6 +33,11 @@ pub struct Settings {
     /// GraphQL requests a minute one client address may make
     /// (`HUB_RATE_LIMIT_PER_ADDRESS`, default 1,200; 0: no limit).
     pub rate_limit_per_address: u32,
+    /// Count the requests of loopback addresses (this machine) against
+    /// `rate_limit_per_address` too (`HUB_RATE_LIMIT_LOOPBACK`, default
+    /// off): a client on the hub's own machine is a local tool or script,
+    /// or a reverse proxy whose clients would all share its one address.
+    pub rate_limit_loopback: bool,
     /// GraphQL requests a minute one API token may make
     /// (`HUB_RATE_LIMIT_PER_TOKEN`, default 1,200; 0: no limit).
     pub rate_limit_per_token: u32,
@@ -58,6 +63,7 @@ impl Default for Settings {
             introspection: None,
             cors_origins: Vec::new(),
             rate_limit_per_address: 1_200,
+            rate_limit_loopback: false,
             rate_limit_per_token: 1_200,
             request_timeout: std::time::Duration::from_secs(30),
             suggest_occupations: true,
@@ -107,6 +113,7 @@ impl fmt::Debug for Settings {
             .field("introspection", &self.introspection())
             .field("cors_origins", &self.cors_origins)
             .field("rate_limit_per_address", &self.rate_limit_per_address)
+            .field("rate_limit_loopback", &self.rate_limit_loopback)
             .field("rate_limit_per_token", &self.rate_limit_per_token)
             .field("request_timeout", &self.request_timeout)
             .field("suggest_occupations", &self.suggest_occupations)

@@ -156,12 +156,10 @@ async fn respond(
     } else {
         "application/json"
     };
-    if let Some(limiter) = &http.per_address {
-        let address = request
-            .remote_addr()
-            .as_socket_addr()
-            .map(|addr| addr.ip().to_string())
-            .unwrap_or_default();
+    let address = request.remote_addr().as_socket_addr().map(|addr| addr.ip());
+    let counted = http.limit_loopback || !address.is_some_and(|ip| ip.to_canonical().is_loopback());
+    if let (Some(limiter), true) = (&http.per_address, counted) {
+        let address = address.map(|ip| ip.to_string()).unwrap_or_default();
         if let Err(wait) = limiter.check(&address) {
             http.metrics.rate_limited("address");
             outcome.codes.push("RATE_LIMITED".into());

@@ -38,6 +38,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct HttpState {
     pub metrics: Metrics,
     pub per_address: Option<RateLimiter>,
+    /// Whether loopback addresses count against `per_address`.
+    pub limit_loopback: bool,
     pub per_token: Option<RateLimiter>,
     pub timeout: std::time::Duration,
 }
@@ -47,6 +49,7 @@ impl HttpState {
         Self {
             metrics: Metrics::default(),
             per_address: RateLimiter::per_minute(settings.rate_limit_per_address),
+            limit_loopback: settings.rate_limit_loopback,
             per_token: RateLimiter::per_minute(settings.rate_limit_per_token),
             timeout: settings.request_timeout,
         }
