@@ -613,6 +613,9 @@ mod tests {
     #[test]
     fn everyday_words_expand_to_catalogue_words() {
         assert!(expand("外卖骑手").contains("网约配送员"));
+        assert!(expand("美团送餐员").contains("网约配送员"));
+        assert!(expand("猎头顾问").contains("招聘师"));
+        assert!(expand("高级产品经理").contains("产品设计"));
         assert!(expand("JAVA开发").contains("计算机程序设计员"));
         assert_eq!(expand("焊工"), "");
         // The Latin abbreviations of manufacturing postings.
