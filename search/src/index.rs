@@ -14,7 +14,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use tantivy::{
     collector::{Count, FacetCollector, FacetCounts, TopDocs},
-    query::{AllQuery, BooleanQuery, Occur, Query, TermQuery},
+    query::{AllQuery, Bm25StatisticsProvider, BooleanQuery, Occur, Query, TermQuery},
     schema::{
         Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
         TextOptions, Value, STORED, STRING,
@@ -31,6 +31,7 @@ use crate::{
     faults::{FaultSwitch, FaultyDirectory},
     filtered::FilteredQuery,
     ranking::{self, RankFields, RERANK_DEPTH},
+    statistics::{StatisticsCache, SubsetStatistics},
 };
 
 /// Changes whenever the schema or the analysis changes; an index of another
@@ -262,6 +263,8 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     sequence: AtomicI64,
+    /// BM25 statistics of the kinds searched on their own.
+    statistics: StatisticsCache,
 }
 
 impl SearchIndex {
@@ -343,6 +346,7 @@ impl SearchIndex {
             writer: Mutex::new(Some(writer)),
             fields,
             sequence: AtomicI64::new(sequence),
+            statistics: StatisticsCache::default(),
         })
     }
 
@@ -559,8 +563,26 @@ impl SearchIndex {
         // which there can be millions) ranks by the first stage alone.
         let reference_only = !request.filters.kinds.is_empty()
             && request.filters.kinds.iter().all(|kind| kind.is_reference());
+        // Reference kinds are ranked by the statistics of the reference
+        // vocabulary (occupations, catalogue entries, certificates): how
+        // rare a word is among them, not among the postings, programs,
+        // offers and courses beside them, whose number grows with use.
+        let subset = if reference_only {
+            let reference: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|kind| kind.is_reference())
+                .collect();
+            Some(self.kind_statistics(searcher, &reference)?).filter(|subset| !subset.is_empty())
+        } else {
+            None
+        };
+        let stats: &dyn Bm25StatisticsProvider = match &subset {
+            Some(subset) => subset.as_ref(),
+            None => searcher,
+        };
         let plan = ranking::plan(
             searcher,
+            stats,
             &self.fields.ranking(),
             &request.text,
             reference_only,
@@ -572,13 +594,13 @@ impl SearchIndex {
             wanted
         };
         let (mut top, mut total, mut facet_counts) =
-            self.collect(searcher, request, plan.query.clone(), depth)?;
+            self.collect(searcher, stats, request, plan.query.clone(), depth)?;
         if top.is_empty() && plan.query.is_some() {
             // Nothing shares a word or a bigram: fall back to the texts that
             // share characters, so overlapping text never finds nothing.
             if let Some(fallback) = ranking::fallback(&self.fields.ranking(), &request.text) {
                 (top, total, facet_counts) =
-                    self.collect(searcher, request, Some(fallback), wanted)?;
+                    self.collect(searcher, stats, request, Some(fallback), wanted)?;
             }
         }
         Ok(FirstStage {
@@ -695,6 +717,7 @@ impl SearchIndex {
     fn collect(
         &self,
         searcher: &Searcher,
+        stats: &dyn Bm25StatisticsProvider,
         request: &SearchRequest,
         text_query: Option<BooleanQuery>,
         depth: usize,
@@ -709,14 +732,40 @@ impl SearchIndex {
             for dimension in Dimension::ALL {
                 facets.add_facet(dimension.path());
             }
-            let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
+            let (top, total, facets) =
+                searcher.search_with_statistics_provider(&query, &(top, Count, facets), stats)?;
             Ok((top, Some(total), Some(facets)))
         } else if request.with_count {
-            let (top, total) = searcher.search(&query, &(top, Count))?;
+            let (top, total) =
+                searcher.search_with_statistics_provider(&query, &(top, Count), stats)?;
             Ok((top, Some(total), None))
         } else {
-            Ok((searcher.search(&query, &top)?, None, None))
+            Ok((
+                searcher.search_with_statistics_provider(&query, &top, stats)?,
+                None,
+                None,
+            ))
         }
+    }
+
+    /// The statistics of the live objects of `kinds`, cached for the
+    /// searcher's generation.
+    fn kind_statistics(
+        &self,
+        searcher: &Searcher,
+        kinds: &[Kind],
+    ) -> SearchResult<std::sync::Arc<SubsetStatistics>> {
+        let mut names: Vec<&str> = kinds.iter().map(|kind| kind.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let filters = Filters {
+            kinds: kinds.to_vec(),
+            ..Default::default()
+        };
+        let subset = filtered(None, self.filter_clauses(&filters, true));
+        Ok(self
+            .statistics
+            .get(searcher, &names.join(","), subset.as_ref())?)
     }
 
     /// Objects of `kinds` whose name or text holds some of `words` (as the

@@ -917,3 +917,51 @@ fn pasted_text_stays_pasted_text_when_its_posting_words_are_left_out() {
         .expect("features")
         .is_empty());
 }
+
+#[test]
+fn occupation_ranking_does_not_move_with_postings_or_rewritten_documents() {
+    let index = index();
+    let occupations = [
+        occupation(1, "焊工", "操作焊接设备，进行金属工件焊接的人员。", "6"),
+        occupation(2, "电工", "安装、维修电气线路和设备的人员。", "6"),
+        occupation(
+            3,
+            "焊接工程技术人员",
+            "从事焊接工艺研究、设计的工程技术人员。",
+            "2",
+        ),
+        occupation(4, "汽车维修工", "维护、修理汽车的人员。", "4"),
+    ];
+    index.apply(&occupations, 1).expect("apply");
+    let scored = |text: &str| -> Vec<(i32, f32)> {
+        index
+            .search(&occupation_request(text))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| (h.id, h.score))
+            .collect()
+    };
+    let queries = ["电焊工", "汽车电工", "焊接设备维修"];
+    let before: Vec<_> = queries.iter().map(|q| scored(q)).collect();
+    // Postings full of the queries' words, and every occupation written
+    // again (its old document stays in its segment, deleted, until a
+    // merge): neither is an occupation.
+    let postings: Vec<IndexChange> = (100..400)
+        .map(|id| {
+            IndexChange::Upsert(doc(
+                Kind::DemandPosting,
+                id,
+                "电焊工 汽车电工",
+                "焊接设备维修，电工作业，汽车焊接。",
+            ))
+        })
+        .collect();
+    index.apply(&postings, 2).expect("apply postings");
+    index
+        .apply(&occupations, 3)
+        .expect("apply occupations again");
+    let after: Vec<_> = queries.iter().map(|q| scored(q)).collect();
+    assert_eq!(before, after);
+    assert!(before.iter().all(|hits| !hits.is_empty()));
+}

@@ -15,6 +15,7 @@ mod filtered;
 pub mod index;
 /// Ranking: the first-stage query and the re-scoring of short queries.
 pub mod ranking;
+mod statistics;
 
 pub use document::{Dimension, IndexChange, Kind, SearchDoc};
 pub use error::{SearchError, SearchResult};

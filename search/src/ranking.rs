@@ -59,7 +59,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::{
-    query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery},
+    query::{Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, Query, TermQuery},
     schema::{Field, IndexRecordOption},
     DocAddress, DocSet, Searcher, Term, TERMINATED,
 };
@@ -212,10 +212,10 @@ fn found(searcher: &Searcher, field: Field, token: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn idf(searcher: &Searcher, term: &Term) -> f32 {
-    let docs = searcher.num_docs() as f32;
-    let found = searcher.doc_freq(term).unwrap_or(0) as f32;
-    (1.0 + (docs - found + 0.5) / (found + 0.5)).ln()
+fn idf(stats: &dyn Bm25StatisticsProvider, term: &Term) -> f32 {
+    let docs = stats.total_num_docs().unwrap_or(0) as f32;
+    let found = stats.doc_freq(term).unwrap_or(0) as f32;
+    (1.0 + (docs - found + 0.5).max(0.0) / (found + 0.5)).ln()
 }
 
 /// The keywords of a long text: its `limit` tokens of highest
@@ -223,7 +223,7 @@ fn idf(searcher: &Searcher, term: &Term) -> f32 {
 /// weighted by `1 + ln tf`. A description names its job by the words it
 /// repeats; words found in no object are dropped.
 fn keywords(
-    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
     field: Field,
     tokens: Vec<tantivy::tokenizer::Token>,
     limit: usize,
@@ -236,11 +236,11 @@ fn keywords(
         .into_iter()
         .filter_map(|(token, count)| {
             let term = Term::from_field_text(field, &token);
-            if searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            if stats.doc_freq(&term).unwrap_or(0) == 0 {
                 return None;
             }
             let weight = 1.0 + (count as f32).ln();
-            Some((weight * idf(searcher, &term), token, weight))
+            Some((weight * idf(stats, &term), token, weight))
         })
         .collect();
     weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -341,8 +341,13 @@ fn term_clauses(
 /// text gets the second stage); otherwise bigrams that are also query words
 /// are left out (the word clauses cover them), which keeps searches over
 /// millions of postings fast.
+///
+/// `stats`: the BM25 statistics the query is scored with (of the searched
+/// kinds alone for a search of reference kinds, [`crate::statistics`]);
+/// the second stage's IDFs and long text's keywords read them too.
 pub(crate) fn plan(
     searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
     fields: &RankFields,
     text: &str,
     reference_only: bool,
@@ -378,9 +383,9 @@ pub(crate) fn plan(
         )
     } else {
         (
-            keywords(searcher, fields.text, analysis::words(text), w.long_terms),
+            keywords(stats, fields.text, analysis::words(text), w.long_terms),
             keywords(
-                searcher,
+                stats,
                 fields.text_grams,
                 analysis::grams(text),
                 w.long_terms,
@@ -450,7 +455,7 @@ pub(crate) fn plan(
             .iter()
             .map(|(c, _)| {
                 let term = Term::from_field_text(field, c);
-                let weight = idf(searcher, &term);
+                let weight = idf(stats, &term);
                 (term, weight)
             })
             .collect()
