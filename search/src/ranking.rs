@@ -342,9 +342,10 @@ fn term_clauses(
 /// are left out (the word clauses cover them), which keeps searches over
 /// millions of postings fast.
 ///
-/// `stats`: the BM25 statistics the query is scored with (of the searched
-/// kinds alone for a search of reference kinds, [`crate::statistics`]);
-/// the second stage's IDFs and long text's keywords read them too.
+/// `stats`: the BM25 statistics the query is scored with (of the live
+/// reference documents alone for a search of reference kinds,
+/// [`crate::statistics`]); the second stage's IDFs and long text's
+/// keywords read them too.
 pub(crate) fn plan(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
